@@ -1,0 +1,9 @@
+"""API paging: numbered pages with a size the client may choose up to a cap."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500

@@ -1,0 +1,2 @@
+def assert_safe_to_serve():
+    return None
