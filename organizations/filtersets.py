@@ -1,0 +1,42 @@
+"""One FilterSet per list: the page, the API and exports filter the same way."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role, UnitKind
+from .models import Unit, User
+
+
+class UnitFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称或编码"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=UnitKind.choices)
+    active = django_filters.BooleanFilter(label=_("启用"))
+    parent = django_filters.NumberFilter(label=_("上级单位ID"), field_name="parent_id")
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "active", "parent"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("姓名或用户名"), method="filter_q")
+    unit = django_filters.NumberFilter(label=_("单位ID"), method="filter_unit")
+    role = django_filters.ChoiceFilter(label=_("角色"), choices=Role.choices, method="filter_role")
+    is_active = django_filters.BooleanFilter(label=_("在岗"))
+
+    class Meta:
+        model = User
+        fields = ["q", "unit", "role", "is_active"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(username__icontains=value))
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(Q(home_unit_id=value) | Q(memberships__unit_id=value, memberships__active=True)).distinct()
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(memberships__role=value, memberships__active=True).distinct()
