@@ -26,14 +26,15 @@ def make_unit(code, name, kind, parent=None, **extra):
     return unit
 
 
-def make_person(username, unit, role=None, name=None, **extra):
+def make_person(username, unit, role=None, name=None, role_unit=None, **extra):
+    """A person whose home is `unit`, holding `role` in `role_unit` (default: the same unit)."""
     from organizations.models import Membership, User
 
     user = User(username=username, name=name or username, home_unit=unit, **extra)
     user.set_password(PERSONA_PASSWORD)
     user.save()
     if role:
-        Membership.objects.create(user=user, unit=unit, role=role)
+        Membership.objects.create(user=user, unit=role_unit or unit, role=role)
     return user
 
 
@@ -100,7 +101,8 @@ class Org:
         self.other_city_county = make_unit("LF-GX", "古县", UnitKind.COUNTY, self.other_city)
 
         self.people = {
-            "office": make_person("office", self.office, Role.OFFICE_STAFF, "招商中心小王"),
+            # The office works for the whole city: its role is held at the city, its home is the centre.
+            "office": make_person("office", self.office, Role.OFFICE_STAFF, "招商中心小王", role_unit=self.city),
             "team_leader": make_person("team_leader", self.team, Role.TEAM_LEADER, "王峰", phone="13800000001"),
             "team_member": make_person("team_member", self.team, Role.TEAM_MEMBER, "北京组小李", phone="13800000002"),
             "county": make_person("county", self.county, Role.COUNTY_STAFF, "盐湖区小张", phone="13800000003"),

@@ -18,6 +18,11 @@ code_validator = RegexValidator(
     _("编码只能由字母、数字、下划线和连字符组成，2 至 32 位，且以字母或数字开头。"),
 )
 
+phone_validator = RegexValidator(
+    r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
+    _("请填写有效的电话号码：11 位手机号，或区号加座机号（如 0359-1234567）。"),
+)
+
 
 class UnitQuerySet(ScopedQuerySet):
     def visibility_q(self, scope):
@@ -112,7 +117,7 @@ class User(AbstractUser):
     """A person who works in the system. Their unit memberships carry their roles."""
 
     name = models.CharField(_("姓名"), max_length=50)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[phone_validator])
     title = models.CharField(_("职务"), max_length=100, blank=True)
     home_unit = models.ForeignKey(
         Unit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="home_people"
