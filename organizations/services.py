@@ -39,7 +39,7 @@ def _check_parent(kind, parent):
         raise ValidationError(
             {
                 "parent": _("“%(kind)s”不能设在“%(parent_kind)s”之下。")
-                % {"kind": UnitKind(kind).label, "parent_kind": UnitKind(parent.kind).label}
+                % {"kind": str(UnitKind(kind).label), "parent_kind": str(UnitKind(parent.kind).label)}
             }
         )
     if parent is not None and not parent.active:
@@ -221,11 +221,11 @@ def _check_role(unit, role, user=None):
     if role not in Role.values:
         raise ValidationError({"role": _("无效的角色。")})
     if unit.kind not in ROLE_UNIT_KINDS[Role(role)]:
-        kinds = "、".join(UnitKind(k).label for k in sorted(ROLE_UNIT_KINDS[Role(role)]))
+        kinds = "、".join(str(UnitKind(k).label) for k in sorted(ROLE_UNIT_KINDS[Role(role)]))
         raise ValidationError(
             {
                 "role": _("“%(role)s”不能在“%(kind)s”类单位任职，只能在：%(kinds)s。")
-                % {"role": Role(role).label, "kind": UnitKind(unit.kind).label, "kinds": kinds}
+                % {"role": str(Role(role).label), "kind": str(UnitKind(unit.kind).label), "kinds": kinds}
             }
         )
     if not unit.active:
