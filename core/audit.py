@@ -85,7 +85,7 @@ def canonical(event_fields):
     for name in HASHED_FIELDS:
         value = event_fields[name]
         if name == "created_at":
-            value = value.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds")
+            value = value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
         payload[name] = value
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -146,9 +146,11 @@ def record(
         "message": str(message)[:500],
     }
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH, count=0)
+        # get_or_create, not filter-then-create: two first-ever appends racing would
+        # otherwise both try to create the head and one would fail on the primary key.
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_hash": GENESIS_HASH, "count": 0}
+        )
         prev = head.last_hash
         digest = compute_hash(prev, fields)
         event = AuditEvent(prev_hash=prev, hash=digest, **fields)
@@ -165,20 +167,26 @@ class ChainReport:
 
     @property
     def ok(self):
-        return self.broken_id is None
+        # A chain can be broken with no record left to name (every record deleted).
+        return not self.reason
 
 
 def verify_chain(batch_size=2000):
     """Walk the chain oldest first; name the first record whose hash or link does not hold.
 
-    Reads in keyset batches so a chain of millions stays in bounded memory.
+    Reads in keyset batches so a chain of millions stays in bounded memory. The head is
+    read before the walk: records appended while it runs come after the head's record
+    and continue the chain, so a live system does not look truncated.
     """
+    head = AuditChainHead.objects.filter(pk=1).values("last_hash", "count").first()
+    expected_count = head["count"] if head else 0
     prev = GENESIS_HASH
-    last_id = 0
+    last_id = None
+    hash_at_head = GENESIS_HASH if expected_count == 0 else None
     checked = 0
     names = ("id", "prev_hash", "hash", *HASHED_FIELDS)
     while True:
-        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id").values(*names)[:batch_size])
+        rows = list(AuditEvent.objects.filter(id__gt=last_id or 0).order_by("id").values(*names)[:batch_size])
         if not rows:
             break
         for row in rows:
@@ -189,7 +197,10 @@ def verify_chain(batch_size=2000):
             prev = row["hash"]
             last_id = row["id"]
             checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and checked and head.last_hash != prev:
-        return ChainReport(checked, last_id, "链尾与链头不符（最新的记录被删除）")
+            if checked == expected_count:
+                hash_at_head = prev
+    if head is not None and hash_at_head != head["last_hash"]:
+        if checked < expected_count:
+            return ChainReport(checked, last_id, "链尾与链头不符（最新的记录被删除）")
+        return ChainReport(checked, last_id, "链头与记录不符（链头或记录被改动）")
     return ChainReport(checked)

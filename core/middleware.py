@@ -3,8 +3,8 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.template.loader import render_to_string
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 from .context import reset_current_request, set_current_request
 

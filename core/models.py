@@ -100,3 +100,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链头")
+
+    def __str__(self):
+        return f"{self.count} · {self.last_hash[:12]}"

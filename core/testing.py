@@ -158,7 +158,9 @@ def run_matrix(org, cases, personas=None):
                 response = getattr(client, case.method)(case.url, case.data or {})
             body = response.content.decode("utf-8", "replace")
             if response.status_code != expected:
-                failures.append(f"{persona} {case.method.upper()} {case.url}: {response.status_code}, expected {expected}")
+                failures.append(
+                    f"{persona} {case.method.upper()} {case.url}: {response.status_code}, expected {expected}"
+                )
             for text in case.hidden.get(persona, ()):
                 if text in body:
                     failures.append(f"{persona} {case.method.upper()} {case.url}: leaks {text!r}")
@@ -171,5 +173,7 @@ def run_matrix(org, cases, personas=None):
             client = APIClient() if case.api else Client()
             response = getattr(client, case.method)(case.url, case.data or {})
             if response.status_code != case.anonymous:
-                failures.append(f"anonymous {case.method.upper()} {case.url}: {response.status_code}, expected {case.anonymous}")
+                failures.append(
+                    f"anonymous {case.method.upper()} {case.url}: {response.status_code}, expected {case.anonymous}"
+                )
     assert not failures, "permission matrix:\n" + "\n".join(failures)

@@ -88,7 +88,9 @@ class ScopedListView(RoleRequiredMixin, SingleTableMixin, FilterView):
     """A paginated, filtered list of what the user may see: one FilterSet, one Table."""
 
     model = None
-    paginate_by = 25
+    per_page = 25
+    # The table paginates; the ListView must not paginate (and count) a second time.
+    paginate_by = None
     template_name = "core/list.html"
     title = ""
 
@@ -96,7 +98,7 @@ class ScopedListView(RoleRequiredMixin, SingleTableMixin, FilterView):
         return self.model.objects.visible_to(self.request.user)
 
     def get_table_pagination(self, table):
-        return {"per_page": self.paginate_by}
+        return {"per_page": self.per_page}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -19,27 +19,72 @@ DEMO_PASSWORD = "Zhaoshang@2026"
 # Seed 000: "7+17" — seven city teams, each aimed at a region; where the seed names a
 # team's focus it is quoted, otherwise the focus follows the region's strengths.
 TEAMS = [
-    ("YC-T-BJ", "北京招商组", "北京", [TargetRegion.JINGJINJI],
-     "重点对接精品钢、碳基新材料产业链；入驻中关村产业技术联盟联合会、清控科创等商协会。"),
-    ("YC-T-SH", "上海招商组", "上海", [TargetRegion.YANGTZE_DELTA],
-     "面向上海及长三角，对接新能源汽车、高端装备制造、新材料产业链企业和商协会。"),
-    ("YC-T-HZ", "杭州招商组", "杭州", [TargetRegion.YANGTZE_DELTA],
-     "驻扎杭州，面向杭州、宁波、台州等地，重点对接新材料、先进轨道交通装备、铜精深加工产业链企业。"),
-    ("YC-T-CD", "成都招商组", "成都", [TargetRegion.CHENGYU],
-     "面向成渝地区，对接现代医药、绿色食品、数字经济产业链企业。"),
-    ("YC-T-SZ", "深圳招商组", "深圳", [TargetRegion.PEARL_DELTA],
-     "重点对接生物医药大健康、特色新材料、先进轨道交通产业链；入驻深圳企业家联合会、深圳市战新产业协会等商协会。"),
-    ("YC-T-NJ", "南京招商组", "南京", [TargetRegion.YANGTZE_DELTA],
-     "面向南京及苏南，对接新型储能、光伏、电子信息产业链企业。"),
-    ("YC-T-GZ", "广州招商组", "广州", [TargetRegion.PEARL_DELTA],
-     "面向广州及珠三角，对接汽车零部件、家电制造、日用化工产业链企业。"),
+    (
+        "YC-T-BJ",
+        "北京招商组",
+        "北京",
+        [TargetRegion.JINGJINJI],
+        "重点对接精品钢、碳基新材料产业链；入驻中关村产业技术联盟联合会、清控科创等商协会。",
+    ),
+    (
+        "YC-T-SH",
+        "上海招商组",
+        "上海",
+        [TargetRegion.YANGTZE_DELTA],
+        "面向上海及长三角，对接新能源汽车、高端装备制造、新材料产业链企业和商协会。",
+    ),
+    (
+        "YC-T-HZ",
+        "杭州招商组",
+        "杭州",
+        [TargetRegion.YANGTZE_DELTA],
+        "驻扎杭州，面向杭州、宁波、台州等地，重点对接新材料、先进轨道交通装备、铜精深加工产业链企业。",
+    ),
+    (
+        "YC-T-CD",
+        "成都招商组",
+        "成都",
+        [TargetRegion.CHENGYU],
+        "面向成渝地区，对接现代医药、绿色食品、数字经济产业链企业。",
+    ),
+    (
+        "YC-T-SZ",
+        "深圳招商组",
+        "深圳",
+        [TargetRegion.PEARL_DELTA],
+        "重点对接生物医药大健康、特色新材料、先进轨道交通产业链；入驻深圳企业家联合会、深圳市战新产业协会等商协会。",
+    ),
+    (
+        "YC-T-NJ",
+        "南京招商组",
+        "南京",
+        [TargetRegion.YANGTZE_DELTA],
+        "面向南京及苏南，对接新型储能、光伏、电子信息产业链企业。",
+    ),
+    (
+        "YC-T-GZ",
+        "广州招商组",
+        "广州",
+        [TargetRegion.PEARL_DELTA],
+        "面向广州及珠三角，对接汽车零部件、家电制造、日用化工产业链企业。",
+    ),
 ]
 
 # 运城's thirteen counties, county-level cities and district.
 COUNTIES = [
-    ("YC-YH", "盐湖区"), ("YC-YJ", "永济市"), ("YC-HJ", "河津市"), ("YC-LY", "临猗县"),
-    ("YC-WR", "万荣县"), ("YC-WX", "闻喜县"), ("YC-JS", "稷山县"), ("YC-XJ", "新绛县"),
-    ("YC-JX", "绛县"), ("YC-YQ", "垣曲县"), ("YC-XX", "夏县"), ("YC-PL", "平陆县"), ("YC-RC", "芮城县"),
+    ("YC-YH", "盐湖区"),
+    ("YC-YJ", "永济市"),
+    ("YC-HJ", "河津市"),
+    ("YC-LY", "临猗县"),
+    ("YC-WR", "万荣县"),
+    ("YC-WX", "闻喜县"),
+    ("YC-JS", "稷山县"),
+    ("YC-XJ", "新绛县"),
+    ("YC-JX", "绛县"),
+    ("YC-YQ", "垣曲县"),
+    ("YC-XX", "夏县"),
+    ("YC-PL", "平陆县"),
+    ("YC-RC", "芮城县"),
 ]
 
 # Departments the seeds name: the three with their own squads (000) and those that solve
@@ -115,8 +160,13 @@ def load_demo():
     for i, (code, name, has_squad) in enumerate(DEPARTMENTS):
         dept = _unit(code, name, UnitKind.DEPARTMENT, city, 60 + i)
         if has_squad:
-            _unit(f"{code}-XFD", f"{name.removeprefix('运城市')}驻点招商小分队", UnitKind.SQUAD, dept,
-                  target_regions=SQUAD_REGIONS)
+            _unit(
+                f"{code}-XFD",
+                f"{name.removeprefix('运城市')}驻点招商小分队",
+                UnitKind.SQUAD,
+                dept,
+                target_regions=SQUAD_REGIONS,
+            )
     for i, (city_code, city_name, county_code, county_name, zone_code, zone_name) in enumerate(OTHER_CITIES):
         other = _unit(city_code, city_name, UnitKind.CITY, province, 2 + i)
         county = _unit(county_code, county_name, UnitKind.COUNTY, other)

@@ -31,7 +31,9 @@ class UnitForm(BootstrapMixin, forms.Form):
     code = forms.CharField(label=_("编码"), max_length=32, help_text=_("全市唯一，如 YC-YH，字母、数字、连字符。"))
     name = forms.CharField(label=_("名称"), max_length=100)
     sort_order = forms.IntegerField(label=_("排序"), min_value=0, initial=0, required=False)
-    base_city = forms.CharField(label=_("驻点城市"), max_length=50, required=False, help_text=_("仅驻点招商组、小分队填写。"))
+    base_city = forms.CharField(
+        label=_("驻点城市"), max_length=50, required=False, help_text=_("仅驻点招商组、小分队填写。")
+    )
     target_regions = forms.MultipleChoiceField(
         label=_("目标区域"), choices=TargetRegion.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -15,7 +15,9 @@ def unit_tree(user, include_inactive=False):
         units = units.filter(active=True)
     nodes = {}
     roots = []
-    for unit in units.only("id", "name", "code", "kind", "parent_id", "path", "depth", "active", "base_city", "sort_order"):
+    for unit in units.only(
+        "id", "name", "code", "kind", "parent_id", "path", "depth", "active", "base_city", "sort_order"
+    ):
         node = {"unit": unit, "children": []}
         nodes[unit.pk] = node
         parent = nodes.get(unit.parent_id)

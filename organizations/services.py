@@ -117,11 +117,11 @@ def update_unit(*, actor, unit, **changes):
     if unknown:
         raise ValidationError(_("这些字段不能在此修改：%(f)s") % {"f": "、".join(sorted(unknown))})
     before = audit.snapshot(unit, UNIT_AUDIT_FIELDS)
-    for field, value in changes.items():
+    for field, raw in changes.items():
         if field == "target_regions":
-            value = _clean_regions(value)
-        elif isinstance(value, str):
-            value = value.strip()
+            value = _clean_regions(raw)
+        else:
+            value = raw.strip() if isinstance(raw, str) else raw
         setattr(unit, field, value)
     _validate_unit(unit)
     unit.save()
@@ -280,9 +280,7 @@ def create_person(
     _validate_password(password, person)
     person.set_password(password)
     person.save()
-    audit.record(
-        action=AuditAction.CREATE, actor=actor, obj=person, after=audit.snapshot(person, PERSON_AUDIT_FIELDS)
-    )
+    audit.record(action=AuditAction.CREATE, actor=actor, obj=person, after=audit.snapshot(person, PERSON_AUDIT_FIELDS))
     if role:
         _add_membership(actor=actor, person=person, unit=home_unit, role=role)
     return person

@@ -424,9 +424,7 @@ class MembershipRevokeView(PersonObjectMixin, FormView):
 
     def form_valid(self, form):
         membership = get_object_or_404(Membership, pk=self.kwargs["membership_pk"], user=self.person, active=True)
-        result = self.run_service(
-            form, lambda: services.revoke_role(actor=self.request.user, membership=membership)
-        )
+        result = self.run_service(form, lambda: services.revoke_role(actor=self.request.user, membership=membership))
         if result is None:
             return self.form_invalid(form)
         return redirect(self.person.get_absolute_url())
@@ -439,4 +437,3 @@ class MembershipRevokeView(PersonObjectMixin, FormView):
         ctx["danger"] = True
         ctx["show_form"] = False
         return ctx
-

@@ -84,7 +84,9 @@ def test_a_subtree_moves_with_its_root(org, sysadmin):
 
 def test_a_unit_kind_must_fit_under_its_parent(org, sysadmin):
     assert_rejected(
-        lambda: services.create_unit(actor=sysadmin, code="X-1", name="县下的市", kind=UnitKind.CITY, parent=org.county),
+        lambda: services.create_unit(
+            actor=sysadmin, code="X-1", name="县下的市", kind=UnitKind.CITY, parent=org.county
+        ),
         field="parent",
         text="不能设在",
     )
@@ -150,10 +152,14 @@ def test_system_and_audit_administrator_are_never_the_same_person(org, sysadmin)
 
 def test_an_administrator_cannot_change_units_outside_their_subtree(org, sysadmin):
     assert_rejected(
-        lambda: services.create_unit(actor=sysadmin, code="LF-X", name="某区", kind=UnitKind.COUNTY, parent=org.other_city),
+        lambda: services.create_unit(
+            actor=sysadmin, code="LF-X", name="某区", kind=UnitKind.COUNTY, parent=org.other_city
+        ),
         exc=PermissionDenied,
     )
-    assert_rejected(lambda: services.update_unit(actor=org["office"], unit=org.county, name="改名"), exc=PermissionDenied)
+    assert_rejected(
+        lambda: services.update_unit(actor=org["office"], unit=org.county, name="改名"), exc=PermissionDenied
+    )
 
 
 def test_the_audit_administrator_cannot_change_data(org):
@@ -205,7 +211,9 @@ def test_a_bad_phone_number_is_refused(org, sysadmin):
 
 def test_a_duplicate_username_is_refused(org, sysadmin):
     assert_rejected(
-        lambda: services.create_person(actor=sysadmin, username="OFFICE", name="重名", password=STRONG, home_unit=org.team),
+        lambda: services.create_person(
+            actor=sysadmin, username="OFFICE", name="重名", password=STRONG, home_unit=org.team
+        ),
         field="username",
     )
 

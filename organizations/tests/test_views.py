@@ -9,7 +9,17 @@ from core.testing import Case, login_as, make_person, make_unit, run_matrix
 from organizations.choices import Role, UnitKind
 from organizations.models import Membership, Unit, User
 
-EVERYONE = ("office", "team_leader", "team_member", "county", "department", "leader", "sysadmin", "auditadmin", "outsider")
+EVERYONE = (
+    "office",
+    "team_leader",
+    "team_member",
+    "county",
+    "department",
+    "leader",
+    "sysadmin",
+    "auditadmin",
+    "outsider",
+)
 
 
 def statuses(default, **overrides):
@@ -43,14 +53,29 @@ def test_permission_matrix_for_unit_pages(org):
             hidden={p: ["盐湖区小张"] for p in ("team_member", "department", "outsider")},
         ),
         Case(u("unit_detail", other_city_county.pk), statuses(404, outsider=200)),
-        Case(u("unit_detail", team.pk), statuses(404, office=200, leader=200, sysadmin=200, auditadmin=200, team_leader=200, team_member=200)),
+        Case(
+            u("unit_detail", team.pk),
+            statuses(404, office=200, leader=200, sysadmin=200, auditadmin=200, team_leader=200, team_member=200),
+        ),
         Case(u("unit_create"), statuses(403, sysadmin=200), anonymous=302),
         # Change pages: visible but not theirs to change → 403; not visible → 404.
-        Case(u("unit_edit", county.pk), statuses(404, office=403, county=403, leader=403, auditadmin=403, sysadmin=200)),
-        Case(u("unit_move", county.pk), statuses(404, office=403, county=403, leader=403, auditadmin=403, sysadmin=200)),
-        Case(u("unit_deactivate", county.pk), statuses(404, office=403, county=403, leader=403, auditadmin=403, sysadmin=200)),
+        Case(
+            u("unit_edit", county.pk), statuses(404, office=403, county=403, leader=403, auditadmin=403, sysadmin=200)
+        ),
+        Case(
+            u("unit_move", county.pk), statuses(404, office=403, county=403, leader=403, auditadmin=403, sysadmin=200)
+        ),
+        Case(
+            u("unit_deactivate", county.pk),
+            statuses(404, office=403, county=403, leader=403, auditadmin=403, sysadmin=200),
+        ),
         Case(u("unit_edit", other_city_county.pk), statuses(404, outsider=403)),
-        Case(u("unit_edit", county.pk), statuses(404, office=403, county=403, leader=403, auditadmin=403, sysadmin=200), method="post", data={"code": ""}),
+        Case(
+            u("unit_edit", county.pk),
+            statuses(404, office=403, county=403, leader=403, auditadmin=403, sysadmin=200),
+            method="post",
+            data={"code": ""},
+        ),
     ]
     run_matrix(org, cases)
 
@@ -71,14 +96,32 @@ def test_permission_matrix_for_people_pages(org):
             shown={"team_member": ["王峰", "北京组小李"], "office": ["盐湖区小张", "北京组小李"]},
             anonymous=302,
         ),
-        Case(u("person_detail", county_person.pk), statuses(404, office=200, county=200, leader=200, sysadmin=200, auditadmin=200)),
+        Case(
+            u("person_detail", county_person.pk),
+            statuses(404, office=200, county=200, leader=200, sysadmin=200, auditadmin=200),
+        ),
         Case(u("person_detail", stranger.pk), statuses(404, outsider=200)),
-        Case(u("person_detail", member.pk), statuses(404, office=200, team_leader=200, team_member=200, leader=200, sysadmin=200, auditadmin=200)),
+        Case(
+            u("person_detail", member.pk),
+            statuses(404, office=200, team_leader=200, team_member=200, leader=200, sysadmin=200, auditadmin=200),
+        ),
         Case(u("person_create"), statuses(403, sysadmin=200)),
-        Case(u("person_edit", member.pk), statuses(404, office=403, team_leader=403, team_member=403, leader=403, auditadmin=403, sysadmin=200)),
-        Case(u("person_reset_password", member.pk), statuses(404, office=403, team_leader=403, team_member=403, leader=403, auditadmin=403, sysadmin=200)),
-        Case(u("person_assign_role", member.pk), statuses(404, office=403, team_leader=403, team_member=403, leader=403, auditadmin=403, sysadmin=200)),
-        Case(u("person_deactivate", member.pk), statuses(404, office=403, team_leader=403, team_member=403, leader=403, auditadmin=403, sysadmin=200)),
+        Case(
+            u("person_edit", member.pk),
+            statuses(404, office=403, team_leader=403, team_member=403, leader=403, auditadmin=403, sysadmin=200),
+        ),
+        Case(
+            u("person_reset_password", member.pk),
+            statuses(404, office=403, team_leader=403, team_member=403, leader=403, auditadmin=403, sysadmin=200),
+        ),
+        Case(
+            u("person_assign_role", member.pk),
+            statuses(404, office=403, team_leader=403, team_member=403, leader=403, auditadmin=403, sysadmin=200),
+        ),
+        Case(
+            u("person_deactivate", member.pk),
+            statuses(404, office=403, team_leader=403, team_member=403, leader=403, auditadmin=403, sysadmin=200),
+        ),
         Case(u("person_edit", stranger.pk), statuses(404, outsider=403)),
     ]
     run_matrix(org, cases)
@@ -171,7 +214,9 @@ def test_deactivating_a_unit_with_people_shows_why_and_keeps_it(org):
 
 def test_deactivating_and_reactivating_an_empty_unit(org):
     client = admin_client(org)
-    assert client.post(reverse("organizations:unit_deactivate", args=[org.zone.pk]), {"reason": "撤并"}).status_code == 302
+    assert (
+        client.post(reverse("organizations:unit_deactivate", args=[org.zone.pk]), {"reason": "撤并"}).status_code == 302
+    )
     org.zone.refresh_from_db()
     assert not org.zone.active
     tree = client.get(reverse("organizations:unit_tree")).content.decode()
@@ -266,7 +311,9 @@ def test_deactivated_person_is_logged_out_and_cannot_log_in(org):
     member_client = login_as(Client(), member)
     assert member_client.get(reverse("core:home")).status_code == 200
     client = admin_client(org)
-    assert client.post(reverse("organizations:person_deactivate", args=[member.pk]), {"reason": "调离"}).status_code == 302
+    assert (
+        client.post(reverse("organizations:person_deactivate", args=[member.pk]), {"reason": "调离"}).status_code == 302
+    )
     assert member_client.get(reverse("core:home")).status_code == 302
     assert not logs_in("team_member", "Zs-Persona-2026!")
 
@@ -276,7 +323,11 @@ def test_phone_numbers_are_masked_for_roles_that_do_not_need_them(org):
     colleague = org["team_leader"]
     page = login_as(Client(), member).get(reverse("organizations:person_detail", args=[colleague.pk])).content.decode()
     assert "13800000001" not in page and "138****0001" in page
-    page = login_as(Client(), org["office"]).get(reverse("organizations:person_detail", args=[colleague.pk])).content.decode()
+    page = (
+        login_as(Client(), org["office"])
+        .get(reverse("organizations:person_detail", args=[colleague.pk]))
+        .content.decode()
+    )
     assert "13800000001" in page
     own = login_as(Client(), member).get(reverse("organizations:person_detail", args=[member.pk])).content.decode()
     assert "13800000002" in own

@@ -39,5 +39,7 @@ class Command(BaseCommand):
         admin.save()
         Membership.objects.create(user=admin, unit=unit, role=Role.SYSTEM_ADMIN)
         audit.record(action=AuditAction.CREATE, obj=unit, actor_name="部署命令", after={"code": unit.code})
-        audit.record(action=AuditAction.ASSIGN_ROLE, obj=admin, actor_name="部署命令", after={"role": Role.SYSTEM_ADMIN})
+        audit.record(
+            action=AuditAction.ASSIGN_ROLE, obj=admin, actor_name="部署命令", after={"role": Role.SYSTEM_ADMIN}
+        )
         self.stdout.write(self.style.SUCCESS(f"已建立根单位 {unit.name} 和系统管理员 {admin.username}。"))
