@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.filtering import StyledFilterSet, yes_no_filter
 
@@ -44,6 +46,7 @@ class PersonFilterSet(StyledFilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(username__icontains=value))
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_unit(self, queryset, name, value):
         return queryset.filter(Q(home_unit=value) | Q(memberships__unit=value, memberships__active=True)).distinct()
 
