@@ -301,10 +301,9 @@ def test_a_rolled_back_transaction_leaves_no_record_and_no_hole():
     assert verify_chain().ok
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_appends_from_several_threads_keep_the_chain_valid():
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite's in-memory test database is not shared between threads; runs on PostgreSQL")
     errors = []
 
     def worker(n):
