@@ -4,7 +4,17 @@ from django.urls import reverse
 
 from core.testing import Case, run_matrix
 
-EVERYONE = ("office", "team_leader", "team_member", "county", "department", "leader", "sysadmin", "auditadmin", "outsider")
+EVERYONE = (
+    "office",
+    "team_leader",
+    "team_member",
+    "county",
+    "department",
+    "leader",
+    "sysadmin",
+    "auditadmin",
+    "outsider",
+)
 
 
 def test_every_persona_reaches_home_profile_and_api_docs_and_anonymous_is_sent_to_login(org):
