@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .context import client_ip, get_current_request
 from .hashing import sm3_hex
-from .models import AuditChainHead, AuditEvent, AuditResult
+from .models import AuditAction, AuditChainHead, AuditEvent, AuditResult
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
@@ -78,6 +78,13 @@ def changed(before, after):
     """Only the keys whose values differ, so a record shows what really changed."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def record_update(*, actor, obj, fields, before):
+    """After `obj` is saved, audit what changed among `fields` since `before`; nothing if nothing did."""
+    old, new = changed(before, snapshot(obj, fields))
+    if new:
+        record(action=AuditAction.UPDATE, actor=actor, obj=obj, before=old, after=new)
 
 
 def canonical(event_fields):

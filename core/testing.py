@@ -13,6 +13,25 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PERSONA_PASSWORD = "Zs-Persona-2026!"
+# Every persona of `Org`, for matrices that name what each one gets.
+PERSONAS = (
+    "office",
+    "team_leader",
+    "team_member",
+    "county",
+    "department",
+    "leader",
+    "sysadmin",
+    "auditadmin",
+    "outsider",
+)
+
+
+def statuses(default, **overrides):
+    """Expected status per persona: `default` for all, except those named."""
+    expect = dict.fromkeys(PERSONAS, default)
+    expect.update(overrides)
+    return expect
 
 
 def make_unit(code, name, kind, parent=None, **extra):

@@ -125,9 +125,7 @@ def update_unit(*, actor, unit, **changes):
         setattr(unit, field, value)
     _validate_unit(unit)
     unit.save()
-    old, new = audit.changed(before, audit.snapshot(unit, UNIT_AUDIT_FIELDS))
-    if new:
-        audit.record(action=AuditAction.UPDATE, actor=actor, obj=unit, before=old, after=new)
+    audit.record_update(actor=actor, obj=unit, fields=UNIT_AUDIT_FIELDS, before=before)
     return unit
 
 
@@ -304,9 +302,7 @@ def update_person(*, actor, person, **changes):
         setattr(person, field, value.strip() if isinstance(value, str) else value)
     _validate_person(person)
     person.save()
-    old, new = audit.changed(before, audit.snapshot(person, PERSON_AUDIT_FIELDS))
-    if new:
-        audit.record(action=AuditAction.UPDATE, actor=actor, obj=person, before=old, after=new)
+    audit.record_update(actor=actor, obj=person, fields=PERSON_AUDIT_FIELDS, before=before)
     return person
 
 

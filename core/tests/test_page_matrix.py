@@ -2,23 +2,11 @@
 
 from django.urls import reverse
 
-from core.testing import Case, run_matrix
-
-EVERYONE = (
-    "office",
-    "team_leader",
-    "team_member",
-    "county",
-    "department",
-    "leader",
-    "sysadmin",
-    "auditadmin",
-    "outsider",
-)
+from core.testing import Case, run_matrix, statuses
 
 
 def test_every_persona_reaches_home_profile_and_api_docs_and_anonymous_is_sent_to_login(org):
-    everyone = dict.fromkeys(EVERYONE, 200)
+    everyone = statuses(200)
     cases = [
         Case(reverse("core:home"), everyone, anonymous=302),
         Case(reverse("accounts:profile"), everyone, anonymous=302),

@@ -11,24 +11,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.models import AuditAction, AuditEvent
-from core.testing import Case, api_client_for, login_as, make_person, make_unit, run_matrix
+from core.testing import PERSONAS, Case, api_client_for, login_as, make_person, make_unit, run_matrix
 from organizations.choices import Role, TargetRegion, UnitKind
 from organizations.models import Membership, Unit, User
 
 UNITS = "/api/v1/units/"
 PEOPLE = "/api/v1/people/"
 STRONG_PASSWORD = "Zs-Strong-Pass-2026!"
-PERSONAS = [
-    "office",
-    "team_leader",
-    "team_member",
-    "county",
-    "department",
-    "leader",
-    "sysadmin",
-    "auditadmin",
-    "outsider",
-]
 CITY_READERS = ["office", "leader", "sysadmin", "auditadmin"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -5,27 +5,9 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEvent
-from core.testing import Case, login_as, make_person, make_unit, run_matrix
+from core.testing import Case, login_as, make_person, make_unit, run_matrix, statuses
 from organizations.choices import Role, UnitKind
 from organizations.models import Membership, Unit, User
-
-EVERYONE = (
-    "office",
-    "team_leader",
-    "team_member",
-    "county",
-    "department",
-    "leader",
-    "sysadmin",
-    "auditadmin",
-    "outsider",
-)
-
-
-def statuses(default, **overrides):
-    expect = dict.fromkeys(EVERYONE, default)
-    expect.update(overrides)
-    return expect
 
 
 def test_permission_matrix_for_unit_pages(org):
