@@ -1,7 +1,7 @@
 """Pages for the organisation tree and people. Thin: a form checks the shape, a service writes."""
 
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from core.masking import phone_for
