@@ -24,6 +24,7 @@ audit record. The answer is the object read back through the scoped queryset.
 
 from collections.abc import Mapping
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -190,7 +191,8 @@ class ServiceCreateMixin:
         return self.respond(obj, status.HTTP_201_CREATED)
 
     def create_object(self, data):
-        raise NotImplementedError
+        # Each viewset names the service that creates its records.
+        raise ImproperlyConfigured(f"{type(self).__name__} must define create_object(data) calling a service")
 
 
 class ServiceUpdateMixin:
@@ -203,7 +205,7 @@ class ServiceUpdateMixin:
         return self.respond(obj)
 
     def update_object(self, obj, data):
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define update_object(obj, data) calling a service")
 
 
 class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
