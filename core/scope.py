@@ -92,7 +92,8 @@ class ScopedQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         scope = scope_of(user)
-        if not scope.by_role and not _is_self_visible_model(self):
+        # People can always see themselves, even before they hold any role.
+        if not scope.by_role and not getattr(self, "self_visible", False):
             return self.none()
         return self.filter(self.visibility_q(scope))
 
@@ -101,8 +102,3 @@ class ScopedQuerySet(models.QuerySet):
         if not scope.by_role:
             return self.none()
         return self.filter(self.editability_q(scope))
-
-
-def _is_self_visible_model(qs):
-    # People can always see themselves, even before they hold any role.
-    return getattr(qs, "self_visible", False)

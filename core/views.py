@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -61,6 +61,21 @@ class ServiceFormMixin:
     """Run a service with the form's data; its ValidationError lands on the form, nothing is written."""
 
     success_message = ""
+    # Forms whose choices depend on the user's scope take the user as a keyword.
+    form_takes_user = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.form_takes_user:
+            kwargs["user"] = self.request.user
+        return kwargs
+
+    def service_response(self, form, call, redirect_to):
+        """Run `call`; show the form again with the service's errors, or redirect to `redirect_to(result)`."""
+        result = self.run_service(form, call)
+        if result is None:
+            return self.form_invalid(form)
+        return redirect(redirect_to(result))
 
     def run_service(self, form, call):
         try:
@@ -71,6 +86,17 @@ class ServiceFormMixin:
         if self.success_message:
             messages.success(self.request, self.success_message)
         return result
+
+
+class EditableObjectFormMixin(EditableObjectMixin, ServiceFormMixin):
+    """A form acting on one object the user may change: fetched and scope-checked once, in dispatch."""
+
+    object_attr = "object"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            setattr(self, self.object_attr, self.get_object())
+        return super().dispatch(request, *args, **kwargs)
 
 
 def attach_errors(form, exc):

@@ -1,12 +1,18 @@
 """Pages for the organisation tree and people. Thin: a form checks the shape, a service writes."""
 
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from core.masking import phone_for
 from core.scope import scope_of
-from core.views import EditableObjectMixin, RoleRequiredMixin, ScopedListView, ScopedObjectMixin, ServiceFormMixin
+from core.views import (
+    EditableObjectFormMixin,
+    RoleRequiredMixin,
+    ScopedListView,
+    ScopedObjectMixin,
+    ServiceFormMixin,
+)
 
 from . import selectors, services
 from .choices import Role, UnitKind
@@ -79,16 +85,18 @@ def _people_visible(user, unit):
     )
 
 
+class UnitObjectMixin(EditableObjectFormMixin):
+    model = Unit
+    object_attr = "unit"
+
+
 class UnitCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     required_roles = ADMIN
     form_class = UnitCreateForm
     template_name = "organizations/unit_form.html"
     success_message = _("单位已新建。")
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+    form_takes_user = True
 
     def get_initial(self):
         initial = {}
@@ -102,10 +110,9 @@ class UnitCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     def form_valid(self, form):
         data = form.changes()
-        unit = self.run_service(form, lambda: services.create_unit(actor=self.request.user, **data))
-        if unit is None:
-            return self.form_invalid(form)
-        return redirect(unit.get_absolute_url())
+        return self.service_response(
+            form, lambda: services.create_unit(actor=self.request.user, **data), lambda unit: unit.get_absolute_url()
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -113,16 +120,10 @@ class UnitCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return ctx
 
 
-class UnitEditView(EditableObjectMixin, ServiceFormMixin, FormView):
-    model = Unit
+class UnitEditView(UnitObjectMixin, FormView):
     form_class = UnitForm
     template_name = "organizations/unit_form.html"
     success_message = _("单位已保存。")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.unit = self.get_object()
-        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         u = self.unit
@@ -137,10 +138,11 @@ class UnitEditView(EditableObjectMixin, ServiceFormMixin, FormView):
 
     def form_valid(self, form):
         data = form.changes()
-        unit = self.run_service(form, lambda: services.update_unit(actor=self.request.user, unit=self.unit, **data))
-        if unit is None:
-            return self.form_invalid(form)
-        return redirect(unit.get_absolute_url())
+        return self.service_response(
+            form,
+            lambda: services.update_unit(actor=self.request.user, unit=self.unit, **data),
+            lambda unit: unit.get_absolute_url(),
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -149,30 +151,24 @@ class UnitEditView(EditableObjectMixin, ServiceFormMixin, FormView):
         return ctx
 
 
-class UnitMoveView(EditableObjectMixin, ServiceFormMixin, FormView):
-    model = Unit
+class UnitMoveView(UnitObjectMixin, FormView):
     form_class = UnitMoveForm
     template_name = "organizations/unit_form.html"
     success_message = _("单位已移动。")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.unit = self.get_object()
-        return super().dispatch(request, *args, **kwargs)
+    form_takes_user = True
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(user=self.request.user, unit=self.unit)
+        kwargs["unit"] = self.unit
         return kwargs
 
     def form_valid(self, form):
         parent = form.cleaned_data["parent"]
-        unit = self.run_service(
-            form, lambda: services.move_unit(actor=self.request.user, unit=self.unit, new_parent=parent)
+        return self.service_response(
+            form,
+            lambda: services.move_unit(actor=self.request.user, unit=self.unit, new_parent=parent),
+            lambda unit: unit.get_absolute_url(),
         )
-        if unit is None:
-            return self.form_invalid(form)
-        return redirect(unit.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -181,18 +177,12 @@ class UnitMoveView(EditableObjectMixin, ServiceFormMixin, FormView):
         return ctx
 
 
-class UnitActiveView(EditableObjectMixin, ServiceFormMixin, FormView):
+class UnitActiveView(UnitObjectMixin, FormView):
     """Deactivate (with a reason) or reactivate a unit."""
 
-    model = Unit
     form_class = ReasonForm
     template_name = "organizations/confirm.html"
     activate = False
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.unit = self.get_object()
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         actor = self.request.user
@@ -203,9 +193,7 @@ class UnitActiveView(EditableObjectMixin, ServiceFormMixin, FormView):
             self.success_message = _("单位已停用。")
             reason = form.cleaned_data["reason"]
             call = lambda: services.deactivate_unit(actor=actor, unit=self.unit, reason=reason)  # noqa: E731
-        if self.run_service(form, call) is None:
-            return self.form_invalid(form)
-        return redirect(self.unit.get_absolute_url())
+        return self.service_response(form, call, lambda _result: self.unit.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -261,10 +249,7 @@ class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     template_name = "organizations/person_form.html"
     success_message = _("人员已添加。首次登录时须修改初始密码。")
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+    form_takes_user = True
 
     def get_initial(self):
         unit = self.request.GET.get("unit")
@@ -272,7 +257,7 @@ class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     def form_valid(self, form):
         d = form.cleaned_data
-        person = self.run_service(
+        return self.service_response(
             form,
             lambda: services.create_person(
                 actor=self.request.user,
@@ -285,10 +270,8 @@ class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
                 title=d.get("title", ""),
                 email=d.get("email", ""),
             ),
+            lambda person: person.get_absolute_url(),
         )
-        if person is None:
-            return self.form_invalid(form)
-        return redirect(person.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -296,13 +279,9 @@ class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return ctx
 
 
-class PersonObjectMixin(EditableObjectMixin, ServiceFormMixin):
+class PersonObjectMixin(EditableObjectFormMixin):
     model = User
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.person = self.get_object()
-        return super().dispatch(request, *args, **kwargs)
+    object_attr = "person"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -316,22 +295,18 @@ class PersonEditView(PersonObjectMixin, FormView):
     template_name = "organizations/person_form.html"
     success_message = _("人员信息已保存。")
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+    form_takes_user = True
 
     def get_initial(self):
         p = self.person
         return {"name": p.name, "home_unit": p.home_unit_id, "title": p.title, "phone": p.phone, "email": p.email}
 
     def form_valid(self, form):
-        person = self.run_service(
-            form, lambda: services.update_person(actor=self.request.user, person=self.person, **form.cleaned_data)
+        return self.service_response(
+            form,
+            lambda: services.update_person(actor=self.request.user, person=self.person, **form.cleaned_data),
+            lambda person: person.get_absolute_url(),
         )
-        if person is None:
-            return self.form_invalid(form)
-        return redirect(person.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -346,15 +321,13 @@ class PersonActiveView(PersonObjectMixin, FormView):
 
     def form_valid(self, form):
         self.success_message = _("人员已启用。") if self.activate else _("人员已停用，其登录和接口令牌随即失效。")
-        result = self.run_service(
+        return self.service_response(
             form,
             lambda: services.set_person_active(
                 actor=self.request.user, person=self.person, active=self.activate, reason=form.cleaned_data["reason"]
             ),
+            lambda _result: self.person.get_absolute_url(),
         )
-        if result is None:
-            return self.form_invalid(form)
-        return redirect(self.person.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -372,15 +345,13 @@ class PersonResetPasswordView(PersonObjectMixin, FormView):
     success_message = _("密码已重置。该人员下次登录时须修改密码。")
 
     def form_valid(self, form):
-        result = self.run_service(
+        return self.service_response(
             form,
             lambda: services.reset_password(
                 actor=self.request.user, person=self.person, new_password=form.cleaned_data["password1"]
             ),
+            lambda _result: self.person.get_absolute_url(),
         )
-        if result is None:
-            return self.form_invalid(form)
-        return redirect(self.person.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -393,23 +364,18 @@ class PersonAssignRoleView(PersonObjectMixin, FormView):
     template_name = "organizations/person_form.html"
     success_message = _("角色已分配。")
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+    form_takes_user = True
 
     def get_initial(self):
         return {"unit": self.person.home_unit_id}
 
     def form_valid(self, form):
         d = form.cleaned_data
-        result = self.run_service(
+        return self.service_response(
             form,
             lambda: services.assign_role(actor=self.request.user, person=self.person, unit=d["unit"], role=d["role"]),
+            lambda _result: self.person.get_absolute_url(),
         )
-        if result is None:
-            return self.form_invalid(form)
-        return redirect(self.person.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -424,10 +390,11 @@ class MembershipRevokeView(PersonObjectMixin, FormView):
 
     def form_valid(self, form):
         membership = get_object_or_404(Membership, pk=self.kwargs["membership_pk"], user=self.person, active=True)
-        result = self.run_service(form, lambda: services.revoke_role(actor=self.request.user, membership=membership))
-        if result is None:
-            return self.form_invalid(form)
-        return redirect(self.person.get_absolute_url())
+        return self.service_response(
+            form,
+            lambda: services.revoke_role(actor=self.request.user, membership=membership),
+            lambda _result: self.person.get_absolute_url(),
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
