@@ -160,3 +160,16 @@ def test_the_people_list_title_follows_the_language(org):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/org/people/").content.decode()
     assert '<h1 class="h3 me-auto">People</h1>' in page
+
+
+def test_a_browser_set_to_english_still_gets_chinese_until_the_person_switches(org):
+    from django.test import Client
+
+    from core.testing import login_as
+
+    client = login_as(Client(), org["office"])
+    page = client.get("/org/units/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "组织架构" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/org/units/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "组织架构" not in page
