@@ -1,7 +1,18 @@
 """Base models and the audit log."""
 
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .scope import ScopedQuerySet
 
 
 class TimeStampedModel(models.Model):
@@ -35,6 +46,8 @@ class AuditAction(models.TextChoices):
     LOCKOUT = "lockout", _("账号锁定")
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
+    MERGE = "merge", _("合并")
+    ATTACH = "attach", _("上传附件")
 
 
 class AuditResult(models.TextChoices):
@@ -103,3 +116,113 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"{self.count} · {self.last_hash[:12]}"
+
+
+class Attachment(TimeStampedModel):
+    """A photo or file attached to a record (a visit's photos, a signed contract, a permit).
+
+    Stored outside the static/media paths and served only through a view that checks the
+    user may see the record it belongs to.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    mime_type = models.CharField(_("类型"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_record_idx")]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self):
+        return self.mime_type.startswith("image/")
+
+
+class PrivateImportStorage(FileSystemStorage):
+    """Where uploaded ledgers are kept: settings.ZS_IMPORT_DIR, outside MEDIA_ROOT and never served.
+
+    The directory is read from settings at each use, not frozen when the model loads, so
+    an operator's ZS_IMPORT_DIR (and a test's override) is always the one used.
+    """
+
+    @property
+    def base_location(self):
+        return str(getattr(settings, "ZS_IMPORT_DIR", Path(settings.BASE_DIR) / "data" / "imports"))
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+def import_upload_path(instance, filename):
+    # A random name on disk: the person's file name is kept in `original_name` only.
+    return f"{instance.ledger}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportJobStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("已上传")
+    PREVIEWED = "previewed", _("已预览")
+    IMPORTED = "imported", _("已导入")
+    FAILED = "failed", _("失败")
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    # An upload is its uploader's own work in progress: nobody else sees or confirms it.
+    def visibility_q(self, scope):
+        return Q(created_by=scope.user) if scope.user is not None and scope.user.pk else Q(pk__in=[])
+
+    def editability_q(self, scope):
+        return self.visibility_q(scope)
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded ledger file: checked and previewed first, imported when its uploader confirms.
+
+    Keeps the file (privately), the counts and the first problems found, so the preview
+    and the result can be shown again and the rejected rows downloaded.
+    """
+
+    ledger = models.CharField(_("台账"), max_length=50)
+    org = models.ForeignKey(
+        "organizations.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    file = models.FileField(_("文件"), upload_to=import_upload_path, storage=PrivateImportStorage(), max_length=255)
+    rejected_file = models.FileField(
+        _("被拒绝的行"), upload_to=import_upload_path, storage=PrivateImportStorage(), max_length=255, blank=True
+    )
+    original_name = models.CharField(_("文件名"), max_length=255)
+    good_rows_only = models.BooleanField(_("仅导入正确的行"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.UPLOADED
+    )
+    summary = models.JSONField(_("统计"), default=dict, blank=True)
+    problems = models.JSONField(_("问题"), default=list, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return self.original_name

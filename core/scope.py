@@ -52,6 +52,22 @@ class Scope:
             return NOTHING
         return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths))
 
+    def ancestor_ids(self, *roles):
+        """Ids of every unit on the way from the root down to each unit where the user holds `roles`.
+
+        Shared, city-owned records (the company directory, the chain taxonomy) are visible to
+        everyone working inside the owning unit: their owner is one of these ancestors.
+        """
+        paths = self.paths(*roles)
+        return sorted({int(p) for path in paths for p in path.strip("/").split("/") if p})
+
+    def within_q(self, owner_field, *roles):
+        """Q matching rows owned by a unit the user works at or under, or by a unit in their subtree."""
+        ids = self.ancestor_ids(*roles)
+        if not ids:
+            return NOTHING
+        return Q(**{f"{owner_field}_id__in": ids}) | self.subtree_q(f"{owner_field}__path", *roles)
+
     def units_q(self, unit_field, *roles):
         """Q matching rows whose unit is exactly one where the user holds `roles`."""
         ids = self.unit_ids(*roles)

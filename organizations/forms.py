@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BootstrapMixin
+
 from .choices import Role, TargetRegion, UnitKind
 from .models import Unit, phone_validator
 
@@ -15,16 +17,6 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 def editable_units(user):
     return Unit.objects.editable_by(user).filter(active=True).order_by("path")
-
-
-class BootstrapMixin:
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 class UnitForm(BootstrapMixin, forms.Form):

@@ -234,6 +234,18 @@ SPECTACULAR_SETTINGS = {
 PAGE_SIZE = 25
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# --- Imports --------------------------------------------------------------------------
+# Limits on an uploaded ledger (core/spreadsheets.py): a hostile file is refused from its
+# zip directory before anything is parsed.
+ZS_IMPORT_MAX_FILE_BYTES = int(os.environ.get("ZS_IMPORT_MAX_FILE_MB", "50")) << 20
+ZS_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("ZS_IMPORT_MAX_UNCOMPRESSED_MB", "200")) << 20
+ZS_IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("ZS_IMPORT_MAX_COMPRESSION_RATIO", "100"))
+ZS_IMPORT_MAX_ROWS = int(os.environ.get("ZS_IMPORT_MAX_ROWS", "200000"))
+# Every bad row is counted; this many are listed (and kept with the import job).
+ZS_IMPORT_MAX_REPORTED_ERRORS = 1000
+# Uploaded ledgers are kept here, outside MEDIA_ROOT: nothing serves them but the import pages.
+ZS_IMPORT_DIR = Path(os.environ.get("ZS_IMPORT_DIR", DATA_DIR / "imports"))
+
 # Audit records are kept at least this long; nothing in the application deletes them.
 AUDIT_RETENTION_DAYS = 180
 
