@@ -4,4 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("organizations.api.urls")),
+    path("", include("chains.api.urls")),
+    path("", include("enterprises.api.urls")),
+    path("", include("outreach.api.urls")),
 ]

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "core",
     "organizations",
     "accounts",
+    "chains",
+    "enterprises",
+    "outreach",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +231,13 @@ SPECTACULAR_SETTINGS = {
     # No call to the public validator service: intranets have no internet.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a `kind` or `category`: name each enum after its own choices.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "organizations.choices.UnitKind",
+        "CompanyKindEnum": "enterprises.choices.CompanyKind",
+        "LeaderKindEnum": "chains.choices.LeaderKind",
+        "CompanyCategoryEnum": "enterprises.choices.CompanyCategory",
+    },
 }
 
 # --- Pages ----------------------------------------------------------------------------

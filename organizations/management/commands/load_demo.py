@@ -1,21 +1,40 @@
-"""Load (or refresh) the demo organisation and people from the seeds, and print the logins."""
+"""Load (or refresh) the demo data from the seeds, and print the logins.
+
+The organisation comes first; then each app adds its part in the order the work flows
+(chains → outreach ledgers → …), each loader idempotent.
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from organizations.choices import Role
 from organizations.demo import DEMO_PASSWORD, PEOPLE, load_demo
+from organizations.models import Unit, User
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（运城市组织架构、7 个驻点招商组、17 支小分队和每个角色的演示账号）。"
+    help = "载入演示数据（运城市组织架构、驻点招商组和小分队、产业链、全年走访考察台账，及每个角色的演示账号）。"
 
     def handle(self, *args, **options):
         if getattr(settings, "PRODUCTION", False):
             raise CommandError("生产环境不能载入演示数据。")
-        units, people = load_demo()
+        with transaction.atomic():
+            units, people = load_demo()
+            self.load_domains()
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{units} 个单位，{people} 个演示账号。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, name, title, _home, role, _unit in PEOPLE:
             note = "（首次登录须绑定动态口令）" if role in settings.OTP_REQUIRED_ROLES else ""
             self.stdout.write(f"  {username:<12} {Role(role).label:<12} {name}，{title}{note}")
+
+    def load_domains(self):
+        from chains.demo import load_chains_demo
+        from outreach.demo import load_outreach_demo
+
+        city = Unit.objects.get(code="YC")
+        office = User.objects.get(username="zhongxin")
+        chains = load_chains_demo(city=city, actor=office)
+        self.stdout.write(f"产业链：{len(chains)} 条。")
+        counts = load_outreach_demo(city_code="YC")
+        self.stdout.write("台账：" + "，".join(f"{k} {v}" for k, v in counts.items()) + "。")
