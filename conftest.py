@@ -7,6 +7,18 @@ import pytest
 from core.testing import Org
 
 
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """Each test starts in the source language, as each request does: a test that switched to
+    English (the language switch, the i18n checks) must not leave it on for the next one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def org(db):
     return Org()
