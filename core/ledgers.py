@@ -6,16 +6,19 @@ same, and how a batch is saved. It registers the ledger once; the upload page, t
 export download and the management commands all find it by name.
 
 Importing is all-or-nothing by default. Pass 1 streams the file and checks every row,
-keeping only short hashes of the row keys and the problems; if any row is bad nothing is
-written and every bad row is listed. Otherwise (or when the user chose to import only
-the good rows) pass 2 streams the file again and saves the new rows in batches inside
-one transaction, so a crash half-way leaves nothing. Rows already in the database are
+keeping in memory only short hashes of the row keys and the problems (the cleaned rows go
+to a temporary file on disk); if any row is bad nothing is written and every bad row is
+listed. Otherwise (or when the user chose to import only the good rows) pass 2 reads the
+cleaned rows back and saves the new ones in batches inside one transaction, so a crash
+half-way leaves nothing. Rows already in the database are
 skipped, so importing the same file twice creates nothing the second time.
 """
 
 import datetime
 import hashlib
 import io
+import pickle
+import tempfile
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -23,7 +26,7 @@ import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -84,23 +87,37 @@ def choice(choices):
     """A parser for a column holding one of fixed labels: `choices` maps label → stored value.
 
     A TextChoices class may be given: its labels are what people type, its values what
-    is stored. Anything else is refused with the list of what is allowed.
+    is stored. The labels of the ledger's own language (the file format's, Chinese) are
+    always accepted, and those of the language the person uses as well. Anything else is
+    refused with the list of what is allowed.
     """
-    if isinstance(choices, type) and issubclass(choices, models.Choices):
-        pairs = [(str(label), value) for value, label in choices.choices]
-    else:
-        pairs = [(str(label), value) for label, value in dict(choices).items()]
+
+    labels_by_language = {}
+
+    def labels(language):
+        # Labels are fixed per language: worked out once, not for every cell of a big file.
+        found = labels_by_language.get(language)
+        if found is None:
+            with translation.override(language):
+                if isinstance(choices, type) and issubclass(choices, models.Choices):
+                    pairs = [(str(label), value) for value, label in choices.choices]
+                else:
+                    pairs = [(str(label), value) for label, value in dict(choices).items()]
+            found = labels_by_language[language] = [(normalize_header(label), label, value) for label, value in pairs]
+        return found
 
     def parse(value, ctx):
         if is_blank(value):
             return ""
         typed = normalize_header(parse_text(value))
-        for label, stored in pairs:
-            if normalize_header(label) == typed:
+        native = labels(settings.LANGUAGE_CODE)
+        active = translation.get_language() or settings.LANGUAGE_CODE
+        for key, _label, stored in native if active == settings.LANGUAGE_CODE else [*native, *labels(active)]:
+            if key == typed:
                 return stored
         raise ParseError(
             _("「%(value)s」不是可选的值，可选：%(choices)s")
-            % {"value": parse_text(value), "choices": "、".join(label for label, _stored in pairs)}
+            % {"value": parse_text(value), "choices": "、".join(label for _key, label, _stored in native)}
         )
 
     return parse
@@ -378,9 +395,13 @@ def import_ledger(ledger, fileobj, *, actor, org, good_rows_only=False, dry_run=
         context.headers = dict(header.texts)
         ledger.prepare(context)
         run = _Import(ledger, sheet, header, context, result)
-        run.check_rows(rejected_out)
-        if not dry_run and result.ok:
-            run.write_rows()
+        try:
+            run.check_rows(rejected_out)
+            if not dry_run and result.ok:
+                run.write_rows()
+        finally:
+            if run.spool is not None:
+                run.spool.close()
     return result
 
 
@@ -401,6 +422,9 @@ class _Import:
             for column in ledger.columns
         ]
         self.positions = positions
+        # Pass 1 keeps each good row, cleaned, in a temporary file on disk (not in memory), so
+        # pass 2 writes them without reading and checking the workbook a second time.
+        self.spool = None if context.dry_run else tempfile.TemporaryFile()  # noqa: SIM115 -- closed in write_rows
 
     def clean(self, number, values):
         """Parse and validate one row: (cleaned values, []) or (None, problems)."""
@@ -470,6 +494,8 @@ class _Import:
                 else:
                     seen[digest] = number
                     pending.append(key)
+                    if self.spool is not None:
+                        pickle.dump((cleaned, key), self.spool, protocol=pickle.HIGHEST_PROTOCOL)
                     if len(result.preview) < PREVIEW_ROWS:
                         result.preview.append([display(cleaned.get(column.key)) for column in ledger.columns])
                     if len(pending) >= BATCH_SIZE:
@@ -490,7 +516,7 @@ class _Import:
             writer.close()
 
     def write_rows(self):
-        """Pass 2: stream the file again and save the good new rows, all in one transaction."""
+        """Pass 2: save the good new rows pass 1 kept, in batches, all in one transaction."""
         ledger, context, result = self.ledger, self.context, self.result
         batch = []
 
@@ -503,20 +529,18 @@ class _Import:
                 result.created += len(new)
             batch.clear()
 
-        with transaction.atomic():
+        spool = self.spool
+        spool.seek(0)
+        with spool, transaction.atomic():
             # Scope is checked again inside the transaction: a role revoked since pass 1 stops the write.
             _check_org(ledger, context.actor, context.org)
             # Pass 1's count was a forecast; what pass 2 finds in the database is what happened.
             result.skipped_existing = 0
-            for number, values in self.sheet.data_rows(self.header):
-                if number in self.bad_rows:
-                    continue
-                cleaned, problems = self.clean(number, values)
-                if problems:
-                    # Pass 1 accepted this row and the file has not changed: only a lookup
-                    # changing under us gets here. Refuse the whole import rather than guess.
-                    raise SpreadsheetError(_("第 %(row)d 行在导入过程中校验失败，请重新导入") % {"row": number})
-                batch.append((cleaned, ledger.row_key(cleaned, context)))
+            while True:
+                try:
+                    batch.append(pickle.load(spool))  # noqa: S301 -- our own temporary file, written by pass 1
+                except EOFError:
+                    break
                 if len(batch) >= BATCH_SIZE:
                     flush()
             if batch:
@@ -700,11 +724,14 @@ def export_ledger(ledger, *, actor, org, out, **filters):
     count = 0
     queryset = ledger.export_queryset(org, actor, **filters)
     rows = queryset.iterator(chunk_size=2000) if hasattr(queryset, "iterator") else iter(queryset)
-    for count, obj in enumerate(rows, start=1):
-        row = count + 1
-        worksheet.write_number(row, 0, count)
-        for col, column in enumerate(ledger.columns, start=1):
-            cells.write(row, col, column.value_of(obj))
+    # Cells hold the ledger's own labels (敲门招商, 链主 …) whatever language the person uses:
+    # the file is the format teams exchange, and it must import again anywhere.
+    with translation.override(settings.LANGUAGE_CODE):
+        for count, obj in enumerate(rows, start=1):
+            row = count + 1
+            worksheet.write_number(row, 0, count)
+            for col, column in enumerate(ledger.columns, start=1):
+                cells.write(row, col, column.value_of(obj))
     cells.set_widths()
     workbook.close()
     audit.record(

@@ -238,7 +238,10 @@ def parse_text(value, max_length=None):
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Only whitespace is folded (the ideographic space, no-break space …): Chinese
     # punctuation stays as typed, since "，" and "," mean different things to a reader.
-    text = _ODD_SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    if not text.isprintable():
+        # Only then can there be control characters or odd spaces; most cells skip the regexes.
+        text = _ODD_SPACE.sub(" ", _CONTROL.sub("", text))
+    text = text.strip()
     if max_length is not None and len(text) > max_length:
         raise ParseError(
             _("内容过长（%(length)d 字），最多 %(max)d 字") % {"length": len(text), "max": max_length},

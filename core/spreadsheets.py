@@ -42,7 +42,8 @@ MAX_ZIP_MEMBERS = 1000
 HEADER_SCAN_ROWS = 20
 # Columns read from a row before the header is known; a ledger has a few dozen at most.
 MAX_COLUMNS = 256
-SHEET_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
+INLINE_TAG = f"{{{SHEET_MAIN_NS}}}is"
+TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
 # More merged ranges than this is not a ledger someone keeps by hand.
 MAX_MERGED_RANGES = 100_000
 # Parts smaller than this cannot hurt whatever their ratio, and tiny, regular parts
@@ -393,6 +394,16 @@ class Sheet:
                     number, found = parser.parse_row(element)
                     return number, [(cell["column"], cell["value"], cell["data_type"]) for cell in found]
                 kind = c.get("t")
+                if kind == "inlineStr" and len(c) == 1 and c[0].tag == INLINE_TAG and len(c[0]) == 1:
+                    # Inline text, as XlsxWriter's streaming mode (and so our own exports) write it.
+                    run = c[0][0]
+                    if run.tag == TEXT_TAG:
+                        letters = ref.rstrip("0123456789")
+                        col = columns.get(letters)
+                        if col is None:
+                            col = columns[letters] = column_index_from_string(letters)
+                        cells.append((col, run.text or "", "s"))
+                        continue
                 if len(c) > 1 or (len(c) == 1 and c[0].tag != VALUE_TAG) or kind not in (None, "n", "s"):
                     cells.append(openpyxl_cell(c))
                     continue
@@ -417,19 +428,14 @@ class Sheet:
             return number, cells
 
         with workbook._archive.open(self._worksheet._worksheet_path) as src:
-            sheet_data = None
+            # Only "end" events: asking for "start" too would double the events for every cell.
+            # A read row is emptied at once; the empty element its parent keeps costs tens of
+            # bytes, and the row limit bounds how many there can be.
             # S314: every part's prolog was checked for a DOCTYPE in check_archive (see above).
-            for event, element in ElementTree.iterparse(src, events=("start", "end")):  # noqa: S314
-                if event == "start":
-                    if element.tag == SHEET_DATA_TAG:
-                        sheet_data = element
-                    continue
+            for _event, element in ElementTree.iterparse(src, events=("end",)):  # noqa: S314
                 if element.tag == ROW_TAG:
                     number, cells = read_row(element)
-                    # Detach the row once read: its parent would otherwise keep every row seen.
                     element.clear()
-                    if sheet_data is not None:
-                        sheet_data.remove(element)
                     yield number, cells
 
     def rows(self, after=0):

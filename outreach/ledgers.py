@@ -17,6 +17,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import insert_rows
 from core.ledgers import Column, Ledger, RowError, choice, date, register, text
 from core.parsing import ParseError, parse_text
 from enterprises.choices import DEFAULT_CATEGORY, CompanyCategory, CompanyKind
@@ -87,12 +88,16 @@ class OutreachLedger(Ledger):
         org = context.org
         units = Unit.objects.filter(path__startswith=org.path, active=True, kind__in=WORKING_KINDS)
         context.units = {}
+        context.unit_ids = set()
         for unit in units.only("id", "name", "code", "path", "kind"):
+            context.unit_ids.add(unit.pk)
             context.units[unit.name] = unit
             context.units[unit.code.upper()] = unit
         context.owner = directory_owner(org)
         companies = Company.objects.current().filter(owner=context.owner)
-        context.by_code = dict(companies.exclude(credit_code="").values_list("credit_code", "id"))
+        # No ORDER BY on lookups (here and below): a model's default ordering would let the
+        # database walk a date index over the whole table instead of seeking the keys asked for.
+        context.by_code = dict(companies.exclude(credit_code="").order_by().values_list("credit_code", "id"))
         context.by_name = {}
         for pk, normalized in companies.order_by("-id").values_list("id", "normalized_name"):
             context.by_name[normalized] = pk  # the oldest wins: it is the one others were matched to
@@ -110,41 +115,68 @@ class OutreachLedger(Ledger):
             )
         return unit
 
-    def company_id(self, name, code, context):
-        """The directory id for the row's company, or None when it is new."""
+    def company_id(self, normalized, code, context):
+        """The directory id for the row's company (by code, then normalised name), or None when it is new."""
         if code:
             found = context.by_code.get(code) or context.created.get(code)
             if found:
                 return found
-        normalized = normalize_company_name(name)
         return context.by_name.get(normalized) or context.created.get(normalized)
 
     def ensure_companies(self, rows, context, fields):
-        """Enter the batch's new companies in the directory (in bulk) and set each row's company_id."""
-        new = {}
+        """Enter the batch's new companies in the directory (in bulk) and set each row's company_id.
+
+        Two rows naming one new company (by code, or by normalised name) enter it once.
+        """
+        new, by_code = {}, {}
         for row in rows:
             if row["company_id"] is None:
-                row["company_id"] = self.company_id(row["company_name"], row.get("credit_code", ""), context)
+                row["company_id"] = self.company_id(row["normalized_name"], row.get("credit_code", ""), context)
+            if row["company_id"] is not None:
+                continue
+            normalized = row["normalized_name"]
+            code = row.get("credit_code", "")
+            if normalized in new or (code and code in by_code):
+                continue
+            values = {
+                "owner_id": context.owner.pk,
+                "name": row["company_name"],
+                "normalized_name": normalized,
+                "credit_code": "",
+                "kind": CompanyKind.COMPANY,
+                "category": CompanyCategory.OTHER,
+                "size": "",
+                "province": "",
+                "city": "",
+                "address": "",
+                "industry": "",
+                "website": "",
+                "description": "",
+                "created_by_id": context.actor.pk if context.actor else None,
+                "created_by_unit_id": row["unit"],
+                "merged_into_id": None,
+                **fields(row),
+            }
+            new[normalized] = values
+            if values["credit_code"]:
+                by_code[values["credit_code"]] = normalized
+        if not new:
+            return
+        insert_rows(Company, list(new.values()))
+        # None of these names or codes was in the directory: each is now there exactly once.
+        made = (
+            Company.objects.filter(owner=context.owner, normalized_name__in=list(new), merged_into__isnull=True)
+            .order_by()
+            .values_list("normalized_name", "credit_code", "id")
+        )
+        for normalized, code, pk in made:
+            context.created[normalized] = pk
+            if code:
+                context.created[code] = pk
+        for row in rows:
             if row["company_id"] is None:
-                normalized = normalize_company_name(row["company_name"])
-                if normalized not in new:
-                    new[normalized] = Company(
-                        owner=context.owner,
-                        name=row["company_name"],
-                        normalized_name=normalized,
-                        created_by=context.actor,
-                        created_by_unit=row["unit"],
-                        **fields(row),
-                    )
-        if new:
-            Company.objects.bulk_create(list(new.values()), batch_size=1000)
-            for normalized, company in new.items():
-                context.created[normalized] = company.pk
-                if company.credit_code:
-                    context.created[company.credit_code] = company.pk
-            for row in rows:
-                if row["company_id"] is None:
-                    row["company_id"] = context.created[normalize_company_name(row["company_name"])]
+                code = row.get("credit_code", "")
+                row["company_id"] = (code and context.created.get(code)) or context.created[row["normalized_name"]]
 
     def export_queryset(self, org, user, **filters):
         model = self.model
@@ -236,8 +268,10 @@ class VisitLedger(OutreachLedger):
 
     def validate_row(self, values, context):
         _date_not_future(values, "visit_date", context, _("走访日期"))
-        values["unit"] = self.unit_of(values["unit"], context)
-        values["company_id"] = self.company_id(values["company_name"], values["credit_code"], context)
+        # The id, not the unit: cleaned rows are spooled to disk between the passes.
+        values["unit"] = self.unit_of(values["unit"], context).pk
+        values["normalized_name"] = normalize_company_name(values["company_name"])
+        values["company_id"] = self.company_id(values["normalized_name"], values["credit_code"], context)
         chain = values["chain"]
         values["chain_id"] = None
         if chain:
@@ -256,14 +290,14 @@ class VisitLedger(OutreachLedger):
             # A company new to the directory has no visits yet; the key only has to tell rows of this file apart.
             return "new\x1f" + "\x1f".join(
                 [
-                    str(cleaned["unit"].pk),
+                    str(cleaned["unit"]),
                     cleaned["visit_date"].isoformat(),
-                    normalize_company_name(cleaned["company_name"]),
+                    cleaned["normalized_name"],
                     " ".join(cleaned["content"].split()),
                 ]
             )
         return visit_key(
-            unit_id=cleaned["unit"].pk,
+            unit_id=cleaned["unit"],
             visit_date=cleaned["visit_date"],
             company_id=cleaned["company_id"],
             content=cleaned["content"],
@@ -273,7 +307,9 @@ class VisitLedger(OutreachLedger):
         hashes = [k for k in keys if not k.startswith("new\x1f")]
         if not hashes:
             return set()
-        return set(Visit.objects.filter(dedupe_key__in=hashes).values_list("dedupe_key", flat=True))
+        # With the units named, the lookup walks the (unit, dedupe_key) unique index.
+        existing = Visit.objects.filter(unit_id__in=context.unit_ids, dedupe_key__in=hashes)
+        return set(existing.order_by().values_list("dedupe_key", flat=True))
 
     def save_rows(self, cleaned_rows, context):
         def company_fields(row):
@@ -291,38 +327,50 @@ class VisitLedger(OutreachLedger):
         self.ensure_companies(cleaned_rows, context, company_fields)
         visits = []
         for row in cleaned_rows:
-            visits.append(
-                Visit(
-                    unit=row["unit"],
-                    visit_date=row["visit_date"],
-                    visitor_names=row["visitor_names"],
-                    company_id=row["company_id"],
-                    chain_id=row["chain_id"],
-                    contact_name=row["contact_name"],
-                    contact_title=row["contact_title"],
-                    contact_phone=row["contact_phone"],
-                    way=row["way"],
-                    content=row["content"],
-                    intention=row["intention"],
-                    next_step=row["next_step"],
-                    remarks=row["remarks"],
-                    created_by=context.actor,
-                    dedupe_key=visit_key(
-                        unit_id=row["unit"].pk,
-                        visit_date=row["visit_date"],
-                        company_id=row["company_id"],
-                        content=row["content"],
-                    ),
-                )
+            row["dedupe_key"] = visit_key(
+                unit_id=row["unit"],
+                visit_date=row["visit_date"],
+                company_id=row["company_id"],
+                content=row["content"],
             )
-        Visit.objects.bulk_create(visits, batch_size=1000)
-        links = []
-        for visit in visits:
-            for name in {n for n in SEPARATORS.split(visit.visitor_names) if n}:
-                person = context.people.get(name)
-                if person:
-                    links.append(Visit.visitors.through(visit_id=visit.pk, user_id=person))
-        Visit.visitors.through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+            visits.append(
+                {
+                    "unit_id": row["unit"],
+                    "visit_date": row["visit_date"],
+                    "visitor_names": row["visitor_names"],
+                    "company_id": row["company_id"],
+                    "chain_id": row["chain_id"],
+                    "contact_id": None,
+                    "contact_name": row["contact_name"],
+                    "contact_title": row["contact_title"],
+                    "contact_phone": row["contact_phone"],
+                    "way": row["way"],
+                    "content": row["content"],
+                    "intention": row["intention"],
+                    "next_step": row["next_step"],
+                    "remarks": row["remarks"],
+                    "created_by_id": context.actor.pk if context.actor else None,
+                    "dedupe_key": row["dedupe_key"],
+                }
+            )
+        insert_rows(Visit, visits)
+        # The visitors the system knows are linked to the new visits, found again by their keys.
+        named = [row for row in cleaned_rows if row["visitor_names"]]
+        if named and context.people:
+            ids = dict(
+                Visit.objects.filter(
+                    unit_id__in={row["unit"] for row in named}, dedupe_key__in=[row["dedupe_key"] for row in named]
+                )
+                .order_by()
+                .values_list("dedupe_key", "id")
+            )
+            links = {
+                (ids[row["dedupe_key"]], context.people[name])
+                for row in named
+                for name in SEPARATORS.split(row["visitor_names"])
+                if name in context.people
+            }
+            insert_rows(Visit.visitors.through, [{"visit_id": v, "user_id": u} for v, u in sorted(links)])
         self.remember_contacts(cleaned_rows, context)
 
     def remember_contacts(self, rows, context):
@@ -333,14 +381,24 @@ class VisitLedger(OutreachLedger):
                 wanted.setdefault((row["company_id"], row["contact_name"]), row)
         if not wanted:
             return
-        known = set(Contact.objects.filter(company_id__in={c for c, _n in wanted}).values_list("company_id", "name"))
-        Contact.objects.bulk_create(
+        known = set(
+            Contact.objects.filter(company_id__in={c for c, _n in wanted}).order_by().values_list("company_id", "name")
+        )
+        insert_rows(
+            Contact,
             [
-                Contact(company_id=c, name=n, title=row["contact_title"], phone=row["contact_phone"])
+                {
+                    "company_id": c,
+                    "name": n,
+                    "title": row["contact_title"],
+                    "phone": row["contact_phone"],
+                    "email": "",
+                    "notes": "",
+                    "active": True,
+                }
                 for (c, n), row in wanted.items()
                 if (c, n) not in known
             ],
-            batch_size=1000,
         )
 
 
@@ -375,28 +433,32 @@ class InspectionLedger(OutreachLedger):
 
     def validate_row(self, values, context):
         _date_not_future(values, "inspection_date", context, _("考察日期"))
-        values["unit"] = self.unit_of(values["unit"], context)
-        values["company_id"] = self.company_id(values["company_name"], "", context)
+        # The id, not the unit: cleaned rows are spooled to disk between the passes.
+        values["unit"] = self.unit_of(values["unit"], context).pk
+        values["normalized_name"] = normalize_company_name(values["company_name"])
+        values["company_id"] = self.company_id(values["normalized_name"], "", context)
         return values
 
     def row_key(self, cleaned, context):
         if cleaned["company_id"] is None:
             return "new\x1f" + "\x1f".join(
                 [
-                    str(cleaned["unit"].pk),
+                    str(cleaned["unit"]),
                     cleaned["inspection_date"].isoformat(),
-                    normalize_company_name(cleaned["company_name"]),
+                    cleaned["normalized_name"],
                 ]
             )
         return inspection_key(
-            unit_id=cleaned["unit"].pk, inspection_date=cleaned["inspection_date"], company_id=cleaned["company_id"]
+            unit_id=cleaned["unit"], inspection_date=cleaned["inspection_date"], company_id=cleaned["company_id"]
         )
 
     def existing_keys(self, keys, context):
         hashes = [k for k in keys if not k.startswith("new\x1f")]
         if not hashes:
             return set()
-        return set(Inspection.objects.filter(dedupe_key__in=hashes).values_list("dedupe_key", flat=True))
+        # With the units named, the lookup walks the (unit, dedupe_key) unique index.
+        existing = Inspection.objects.filter(unit_id__in=context.unit_ids, dedupe_key__in=hashes)
+        return set(existing.order_by().values_list("dedupe_key", flat=True))
 
     def host_ids(self, places, context):
         found, rest = [], places or ""
@@ -410,7 +472,7 @@ class InspectionLedger(OutreachLedger):
         self.ensure_companies(cleaned_rows, context, lambda row: {"category": CompanyCategory.OTHER})
         inspections = [
             Inspection(
-                unit=row["unit"],
+                unit_id=row["unit"],
                 inspection_date=row["inspection_date"],
                 company_id=row["company_id"],
                 delegation=row["delegation"],
@@ -421,7 +483,7 @@ class InspectionLedger(OutreachLedger):
                 remarks=row["remarks"],
                 created_by=context.actor,
                 dedupe_key=inspection_key(
-                    unit_id=row["unit"].pk, inspection_date=row["inspection_date"], company_id=row["company_id"]
+                    unit_id=row["unit"], inspection_date=row["inspection_date"], company_id=row["company_id"]
                 ),
             )
             for row in cleaned_rows

@@ -313,3 +313,30 @@ def test_company_locations_split_into_province_and_city(text, expected):
 )
 def test_contact_and_title_split(text, expected):
     assert split_contact(text) == expected
+
+
+def test_rows_naming_one_new_company_by_its_code_enter_it_once(org, copper):
+    rows = [
+        visit_row(1, 企业名称="江苏弘盛新材料股份有限公司", 统一社会信用代码="91110000600037341L"),
+        visit_row(2, 企业名称="弘盛新材料（江苏）", 统一社会信用代码="91110000600037341L"),
+        visit_row(3, 企业名称="江苏弘盛新材料有限公司"),
+    ]
+    assert run(org, visit_file(rows)).created == 3
+    company = Company.objects.get()
+    assert company.credit_code == "91110000600037341L"
+    assert Visit.objects.filter(company=company).count() == 3
+
+
+def test_a_ledger_exported_by_someone_using_english_imports_again(org, copper):
+    from django.utils import translation
+
+    run(org, visit_file([visit_row(1), visit_row(2, 走访方式="以商招商", 企业类别="链主")]))
+    out = io.BytesIO()
+    with translation.override("en"):
+        export_ledger(get_ledger("visits"), actor=org["team_member"], org=org.team, out=out)
+        values = [c.value for row in read_xlsx(out.getvalue()).iter_rows() for c in row]
+        # The file keeps the ledger's own labels, whatever the language of the screen.
+        assert "以商招商" in values and "链主" in values
+        out.seek(0)
+        again = run(org, out)
+    assert again.created == 0 and again.skipped_existing == 2 and not again.problems
