@@ -312,6 +312,41 @@ def _delete_record(actor, model, obj, fields, extra=None):
 # --- Visits --------------------------------------------------------------------------------
 
 
+def _linked_ids(record, names):
+    """The ids a record's many-to-many links hold, for the audit record."""
+    return {name: sorted(getattr(record, name).values_list("pk", flat=True)) for name in names}
+
+
+def _save_new(*, actor, record, fields, links=None, files=()):
+    """Save a checked new record with its many-to-many links and files; audit all it holds, once."""
+    links = links or {}
+    record.save()
+    for name, objs in links.items():
+        getattr(record, name).set(objs)
+    made = attach_files(actor=actor, record=record, files=files)
+    after = audit.snapshot(record, fields)
+    after.update({name: sorted(obj.pk for obj in objs) for name, objs in links.items()})
+    after["attachments"] = _files_snapshot(made)
+    audit.record(action=AuditAction.CREATE, actor=actor, obj=record, after=after)
+    return record
+
+
+def _save_changed(*, actor, record, fields, before, links=None, files=()):
+    """Save a checked, changed record; links given as None stay as they are. Audit only what changed."""
+    links = links or {}
+    record.save()
+    for name, objs in links.items():
+        if objs is not None:
+            getattr(record, name).set(objs)
+    made = attach_files(actor=actor, record=record, files=files)
+    after = audit.snapshot(record, fields)
+    after.update(_linked_ids(record, links))
+    old, new = audit.changed(before, after)
+    if new:
+        audit.record(action=AuditAction.UPDATE, actor=actor, obj=record, before=old, after=new)
+    return made
+
+
 def _default_visitor_names(visitors):
     return "、".join(p.name or p.username for p in visitors)[:200]
 
@@ -393,14 +428,7 @@ def create_visit(
     visit.contact = remember_contact(
         actor=actor, company=company, name=visit.contact_name, title=visit.contact_title, phone=visit.contact_phone
     )
-    visit.save()
-    visit.visitors.set(visitors)
-    made = attach_files(actor=actor, record=visit, files=files)
-    after = audit.snapshot(visit, VISIT_AUDIT_FIELDS)
-    after["visitors"] = sorted(p.pk for p in visitors)
-    after["attachments"] = _files_snapshot(made)
-    audit.record(action=AuditAction.CREATE, actor=actor, obj=visit, after=after)
-    return visit
+    return _save_new(actor=actor, record=visit, fields=VISIT_AUDIT_FIELDS, links={"visitors": visitors}, files=files)
 
 
 VISIT_EDITABLE = {
@@ -434,8 +462,8 @@ def update_visit(*, actor, visit, files=(), **changes):
     _require_editable(actor, Visit, visit)
     _unknown(changes, VISIT_EDITABLE)
     before = audit.snapshot(visit, VISIT_AUDIT_FIELDS)
-    old_visitors = sorted(visit.visitors.values_list("pk", flat=True))
-    before["visitors"] = old_visitors
+    before.update(_linked_ids(visit, ["visitors"]))
+    old_visitors = before["visitors"]
     if "unit" in changes and changes["unit"] is not None and changes["unit"].pk != visit.unit_id:
         visit.unit = _writer_unit(actor, changes["unit"], selectors.LEDGER_UNIT_KINDS)
     if "visit_date" in changes:
@@ -477,15 +505,9 @@ def update_visit(*, actor, visit, files=(), **changes):
             title=visit.contact_title,
             phone=visit.contact_phone,
         )
-    visit.save()
-    if visitors is not None:
-        visit.visitors.set(visitors)
-    made = attach_files(actor=actor, record=visit, files=files)
-    after = audit.snapshot(visit, VISIT_AUDIT_FIELDS)
-    after["visitors"] = sorted(visit.visitors.values_list("pk", flat=True))
-    old, new = audit.changed(before, after)
-    if new:
-        audit.record(action=AuditAction.UPDATE, actor=actor, obj=visit, before=old, after=new)
+    made = _save_changed(
+        actor=actor, record=visit, fields=VISIT_AUDIT_FIELDS, before=before, links={"visitors": visitors}, files=files
+    )
     if made:
         visit = Visit.objects.get(pk=visit.pk)  # its prefetched attachments are now stale
     return visit
@@ -577,14 +599,9 @@ def create_inspection(
         created_by=actor,
     )
     _check_inspection(inspection)
-    inspection.save()
-    inspection.host_units.set(host_units)
-    made = attach_files(actor=actor, record=inspection, files=files)
-    after = audit.snapshot(inspection, INSPECTION_AUDIT_FIELDS)
-    after["host_units"] = sorted(u.pk for u in host_units)
-    after["attachments"] = _files_snapshot(made)
-    audit.record(action=AuditAction.CREATE, actor=actor, obj=inspection, after=after)
-    return inspection
+    return _save_new(
+        actor=actor, record=inspection, fields=INSPECTION_AUDIT_FIELDS, links={"host_units": host_units}, files=files
+    )
 
 
 INSPECTION_EDITABLE = {
@@ -608,7 +625,7 @@ def update_inspection(*, actor, inspection, files=(), **changes):
     _require_editable(actor, Inspection, inspection)
     _unknown(changes, INSPECTION_EDITABLE)
     before = audit.snapshot(inspection, INSPECTION_AUDIT_FIELDS)
-    before["host_units"] = sorted(inspection.host_units.values_list("pk", flat=True))
+    before.update(_linked_ids(inspection, ["host_units"]))
     if "unit" in changes and changes["unit"] is not None and changes["unit"].pk != inspection.unit_id:
         inspection.unit = _writer_unit(actor, changes["unit"], selectors.LEDGER_UNIT_KINDS)
     if "inspection_date" in changes:
@@ -633,15 +650,14 @@ def update_inspection(*, actor, inspection, files=(), **changes):
     if "host_units" in changes and changes["host_units"] is not None:
         host_units = _check_host_units(inspection.unit, changes["host_units"])
     _check_inspection(inspection)
-    inspection.save()
-    if host_units is not None:
-        inspection.host_units.set(host_units)
-    attach_files(actor=actor, record=inspection, files=files)
-    after = audit.snapshot(inspection, INSPECTION_AUDIT_FIELDS)
-    after["host_units"] = sorted(inspection.host_units.values_list("pk", flat=True))
-    old, new = audit.changed(before, after)
-    if new:
-        audit.record(action=AuditAction.UPDATE, actor=actor, obj=inspection, before=old, after=new)
+    _save_changed(
+        actor=actor,
+        record=inspection,
+        fields=INSPECTION_AUDIT_FIELDS,
+        before=before,
+        links={"host_units": host_units},
+        files=files,
+    )
     return inspection
 
 
@@ -668,10 +684,6 @@ def _check_event(event):
     event.projects_signed = _check_count(event.projects_signed, "projects_signed", _("现场签约项目数"))
     event.signed_amount = _check_amount(event.signed_amount, "signed_amount", _("签约金额（万元）"))
     _check_text_lengths(event, ["unit", "companies", "created_by"])
-
-
-def _company_ids(obj):
-    return sorted(obj.companies.values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -713,14 +725,7 @@ def create_event(
     )
     _check_event(event)
     companies = _companies_from(actor, unit, companies, company_names)
-    event.save()
-    event.companies.set(companies)
-    made = attach_files(actor=actor, record=event, files=files)
-    after = audit.snapshot(event, EVENT_AUDIT_FIELDS)
-    after["companies"] = sorted(c.pk for c in companies)
-    after["attachments"] = _files_snapshot(made)
-    audit.record(action=AuditAction.CREATE, actor=actor, obj=event, after=after)
-    return event
+    return _save_new(actor=actor, record=event, fields=EVENT_AUDIT_FIELDS, links={"companies": companies}, files=files)
 
 
 EVENT_EDITABLE = {
@@ -746,7 +751,7 @@ def update_event(*, actor, event, files=(), **changes):
     _require_editable(actor, PromotionEvent, event)
     _unknown(changes, EVENT_EDITABLE)
     before = audit.snapshot(event, EVENT_AUDIT_FIELDS)
-    before["companies"] = _company_ids(event)
+    before.update(_linked_ids(event, ["companies"]))
     if "unit" in changes and changes["unit"] is not None and changes["unit"].pk != event.unit_id:
         event.unit = _writer_unit(actor, changes["unit"], selectors.EVENT_UNIT_KINDS)
     for field in ("title", "place", "co_organisers", "attendees", "remarks"):
@@ -759,22 +764,16 @@ def update_event(*, actor, event, files=(), **changes):
     companies = None
     if "companies" in changes or "company_names" in changes:
         companies = _companies_from(actor, event.unit, changes.get("companies") or (), changes.get("company_names"))
-    event.save()
-    if companies is not None:
-        event.companies.set(companies)
-    attach_files(actor=actor, record=event, files=files)
-    after = audit.snapshot(event, EVENT_AUDIT_FIELDS)
-    after["companies"] = _company_ids(event)
-    old, new = audit.changed(before, after)
-    if new:
-        audit.record(action=AuditAction.UPDATE, actor=actor, obj=event, before=old, after=new)
+    _save_changed(
+        actor=actor, record=event, fields=EVENT_AUDIT_FIELDS, before=before, links={"companies": companies}, files=files
+    )
     return event
 
 
 @transaction.atomic
 def delete_event(*, actor, event):
     """Remove a promotion event recorded by mistake."""
-    _delete_record(actor, PromotionEvent, event, EVENT_AUDIT_FIELDS, extra=lambda e: {"companies": _company_ids(e)})
+    _delete_record(actor, PromotionEvent, event, EVENT_AUDIT_FIELDS, extra=lambda e: _linked_ids(e, ["companies"]))
 
 
 # --- Outbound trips ------------------------------------------------------------------------
@@ -828,16 +827,13 @@ def create_trip(
     _check_trip(actor, trip)
     members = _check_people(actor, members, "members")
     companies = _companies_from(actor, unit, companies, company_names)
-    trip.save()
-    trip.members.set(members)
-    trip.companies.set(companies)
-    made = attach_files(actor=actor, record=trip, files=files)
-    after = audit.snapshot(trip, TRIP_AUDIT_FIELDS)
-    after["members"] = sorted(p.pk for p in members)
-    after["companies"] = sorted(c.pk for c in companies)
-    after["attachments"] = _files_snapshot(made)
-    audit.record(action=AuditAction.CREATE, actor=actor, obj=trip, after=after)
-    return trip
+    return _save_new(
+        actor=actor,
+        record=trip,
+        fields=TRIP_AUDIT_FIELDS,
+        links={"members": members, "companies": companies},
+        files=files,
+    )
 
 
 TRIP_EDITABLE = {
@@ -857,13 +853,6 @@ TRIP_EDITABLE = {
 }
 
 
-def _trip_links(trip):
-    return {
-        "members": sorted(trip.members.values_list("pk", flat=True)),
-        "companies": _company_ids(trip),
-    }
-
-
 @transaction.atomic
 def update_trip(*, actor, trip, files=(), **changes):
     """Correct a trip. Given `members` or `companies`/`company_names`, they become exactly those."""
@@ -871,7 +860,7 @@ def update_trip(*, actor, trip, files=(), **changes):
     _require_editable(actor, OutboundTrip, trip)
     _unknown(changes, TRIP_EDITABLE)
     before = audit.snapshot(trip, TRIP_AUDIT_FIELDS)
-    links = _trip_links(trip)
+    links = _linked_ids(trip, ["members", "companies"])
     before.update(links)
     old_leader = trip.leader_id
     if "unit" in changes and changes["unit"] is not None and changes["unit"].pk != trip.unit_id:
@@ -893,24 +882,23 @@ def update_trip(*, actor, trip, files=(), **changes):
     companies = None
     if "companies" in changes or "company_names" in changes:
         companies = _companies_from(actor, trip.unit, changes.get("companies") or (), changes.get("company_names"))
-    trip.save()
-    if members is not None:
-        trip.members.set(members)
-    if companies is not None:
-        trip.companies.set(companies)
-    attach_files(actor=actor, record=trip, files=files)
-    after = audit.snapshot(trip, TRIP_AUDIT_FIELDS)
-    after.update(_trip_links(trip))
-    old, new = audit.changed(before, after)
-    if new:
-        audit.record(action=AuditAction.UPDATE, actor=actor, obj=trip, before=old, after=new)
+    _save_changed(
+        actor=actor,
+        record=trip,
+        fields=TRIP_AUDIT_FIELDS,
+        before=before,
+        links={"members": members, "companies": companies},
+        files=files,
+    )
     return trip
 
 
 @transaction.atomic
 def delete_trip(*, actor, trip):
     """Remove a trip recorded by mistake."""
-    _delete_record(actor, OutboundTrip, trip, TRIP_AUDIT_FIELDS, extra=_trip_links)
+    _delete_record(
+        actor, OutboundTrip, trip, TRIP_AUDIT_FIELDS, extra=lambda t: _linked_ids(t, ["members", "companies"])
+    )
 
 
 # --- Stationing ----------------------------------------------------------------------------
@@ -965,12 +953,7 @@ def create_stationing(*, actor, person, start_date, end_date, place, unit=None, 
         created_by=actor,
     )
     _check_stationing(actor, stationing)
-    stationing.save()
-    made = attach_files(actor=actor, record=stationing, files=files)
-    after = audit.snapshot(stationing, STATIONING_AUDIT_FIELDS)
-    after["attachments"] = _files_snapshot(made)
-    audit.record(action=AuditAction.CREATE, actor=actor, obj=stationing, after=after)
-    return stationing
+    return _save_new(actor=actor, record=stationing, fields=STATIONING_AUDIT_FIELDS, files=files)
 
 
 STATIONING_EDITABLE = {"unit", "person", "start_date", "end_date", "place", "remarks"}
@@ -995,9 +978,7 @@ def update_stationing(*, actor, stationing, files=(), **changes):
         if field in changes:
             setattr(stationing, field, _text(changes[field]))
     _check_stationing(actor, stationing, already_person=old_person)
-    stationing.save()
-    attach_files(actor=actor, record=stationing, files=files)
-    audit.record_update(actor=actor, obj=stationing, fields=STATIONING_AUDIT_FIELDS, before=before)
+    _save_changed(actor=actor, record=stationing, fields=STATIONING_AUDIT_FIELDS, before=before, files=files)
     return stationing
 
 
