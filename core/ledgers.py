@@ -111,10 +111,15 @@ def choice(choices):
             return ""
         typed = normalize_header(parse_text(value))
         native = labels(settings.LANGUAGE_CODE)
-        active = translation.get_language() or settings.LANGUAGE_CODE
-        for key, _label, stored in native if active == settings.LANGUAGE_CODE else [*native, *labels(active)]:
+        for key, _label, stored in native:
             if key == typed:
                 return stored
+        # Only a label not in the ledger's own language sends us to look up the person's.
+        active = translation.get_language() or settings.LANGUAGE_CODE
+        if active != settings.LANGUAGE_CODE:
+            for key, _label, stored in labels(active):
+                if key == typed:
+                    return stored
         raise ParseError(
             _("「%(value)s」不是可选的值，可选：%(choices)s")
             % {"value": parse_text(value), "choices": "、".join(label for _key, label, _stored in native)}

@@ -10,3 +10,14 @@ def open_work_for(unit):
     for check in open_work_checks:
         found.extend(check(unit))
     return found
+
+
+# Callables `hook(*, keep, absorb)` run inside a company merge, after every link has moved
+# to `keep`: apps whose natural keys include the company (outreach's visit keys) recompute
+# them, so the merged company's visits are still recognised on the next import.
+company_merge_hooks = []
+
+
+def after_company_merge(*, keep, absorb):
+    for hook in company_merge_hooks:
+        hook(keep=keep, absorb=absorb)

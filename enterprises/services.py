@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.models import AuditAction
+from core.registry import after_company_merge
 from core.scope import scope_of
 from organizations.choices import Role, UnitKind
 from organizations.models import Unit
@@ -99,7 +100,13 @@ def find_matches(*, owner, name="", credit_code="", exclude=None):
     normalized = normalize_company_name(name)
     if not normalized:
         return []
-    return list(current.filter(normalized_name=normalized).order_by("id")[:5])
+    found = list(current.filter(normalized_name=normalized).order_by("id")[:5])
+    if found:
+        return found
+    # A name that was merged away still means the company it was merged into.
+    merged = Company.objects.filter(owner=owner, normalized_name=normalized, merged_into__isnull=False)
+    survivors = current.filter(pk__in=merged.values("merged_into_id")).order_by("id")
+    return list(survivors[:5])
 
 
 def _check_unique(company):
@@ -311,6 +318,7 @@ def merge_companies(*, actor, keep, absorb, reason=""):
             % {"a": keep.credit_code, "b": absorb.credit_code}
         )
     moved = _move_relations(absorb, keep)
+    after_company_merge(keep=keep, absorb=absorb)
     filled = {}
     absorb_code = absorb.credit_code
     absorb.merged_into = keep

@@ -8,4 +8,10 @@ class OutreachConfig(AppConfig):
 
     def ready(self):
         # The two ledgers become known to the import/export pages and commands.
+        from core.registry import company_merge_hooks
+
         from . import ledgers  # noqa: F401
+        from .services import rekey_after_merge
+
+        if rekey_after_merge not in company_merge_hooks:
+            company_merge_hooks.append(rekey_after_merge)

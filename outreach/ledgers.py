@@ -99,6 +99,10 @@ class OutreachLedger(Ledger):
         # database walk a date index over the whole table instead of seeking the keys asked for.
         context.by_code = dict(companies.exclude(credit_code="").order_by().values_list("credit_code", "id"))
         context.by_name = {}
+        # A name merged away still means the company it was merged into; a current name wins over it.
+        merged = Company.objects.filter(owner=context.owner, merged_into__isnull=False).order_by()
+        for normalized, survivor in merged.values_list("normalized_name", "merged_into_id"):
+            context.by_name[normalized] = survivor
         for pk, normalized in companies.order_by("-id").values_list("id", "normalized_name"):
             context.by_name[normalized] = pk  # the oldest wins: it is the one others were matched to
         context.created = {}  # normalised name or code → id, for companies this import enters

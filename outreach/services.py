@@ -986,3 +986,33 @@ def update_stationing(*, actor, stationing, files=(), **changes):
 def delete_stationing(*, actor, stationing):
     """Remove a stationing period recorded by mistake."""
     _delete_record(actor, Stationing, stationing, STATIONING_AUDIT_FIELDS)
+
+
+def rekey_after_merge(*, keep, absorb):
+    """After a company merge, give the moved visits and inspections the keys the kept company gives them.
+
+    A visit's key names its company; moved under another company it would no longer be
+    recognised when the same ledger is imported again. Where the new key is already taken
+    (the same visit was recorded under both names) the old key stays: both records remain,
+    for a person to remove the duplicate, and nothing is deleted behind their back.
+    """
+    for model, key_of in (
+        (
+            Visit,
+            lambda v: visit_key(unit_id=v.unit_id, visit_date=v.visit_date, company_id=keep.pk, content=v.content),
+        ),
+        (
+            Inspection,
+            lambda i: inspection_key(unit_id=i.unit_id, inspection_date=i.inspection_date, company_id=keep.pk),
+        ),
+    ):
+        records = list(model._base_manager.filter(company=keep).only("id", "unit_id", "dedupe_key", *model.KEY_FIELDS))
+        taken = {(r.unit_id, r.dedupe_key) for r in records}
+        changed = []
+        for record in records:
+            key = key_of(record)
+            if key != record.dedupe_key and (record.unit_id, key) not in taken:
+                taken.add((record.unit_id, key))
+                record.dedupe_key = key
+                changed.append(record)
+        model._base_manager.bulk_update(changed, ["dedupe_key"], batch_size=1000)

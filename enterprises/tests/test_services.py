@@ -305,3 +305,16 @@ def test_after_a_merge_the_name_is_free_of_the_absorbed_duplicate(org, duplicate
     services.merge_companies(actor=org["office"], keep=keep, absorb=absorb)
     matches = services.find_matches(owner=org.city, name="新锦源能源科技股份有限公司")
     assert matches == [keep]
+
+
+def test_a_name_merged_away_still_finds_the_company_it_was_merged_into(org):
+    from enterprises.services import create_company, find_matches, merge_companies, resolve_company
+
+    keep = create_company(actor=org["office"], owner=org.city, name="杭州铜联精密材料有限公司")
+    absorb = create_company(
+        actor=org["office"], owner=org.city, name="铜联精密（杭州）材料科技", credit_code="91110000600037341L"
+    )
+    merge_companies(actor=org["office"], keep=keep, absorb=absorb)
+    assert find_matches(owner=org.city, name="铜联精密材料科技有限公司") == [keep]
+    company, created = resolve_company(actor=org["team_member"], owner=org.city, name="铜联精密（杭州）材料科技")
+    assert company == keep and not created

@@ -340,3 +340,23 @@ def test_a_ledger_exported_by_someone_using_english_imports_again(org, copper):
         out.seek(0)
         again = run(org, out)
     assert again.created == 0 and again.skipped_existing == 2 and not again.problems
+
+
+def test_after_a_merge_the_same_ledger_imports_to_nothing_new(org, copper):
+    from enterprises.services import merge_companies
+
+    rows = [visit_row(1, 企业名称="杭州甲铜业有限公司"), visit_row(2, 企业名称="杭州乙铜业有限公司")]
+    run(org, visit_file(rows))
+    keep = Company.objects.get(name="杭州甲铜业有限公司")
+    absorb = Company.objects.get(name="杭州乙铜业有限公司")
+    merge_companies(actor=org["office"], keep=keep, absorb=absorb)
+    # The moved visit now carries the key its new company gives it ...
+    moved = Visit.objects.get(content__contains="第2次")
+    assert moved.company == keep
+    assert moved.dedupe_key == visit_key(
+        unit_id=moved.unit_id, visit_date=moved.visit_date, company_id=keep.pk, content=moved.content
+    )
+    # ... and the old name still means the kept company: nothing is entered twice.
+    again = run(org, visit_file(rows))
+    assert again.created == 0 and again.skipped_existing == 2
+    assert Company.objects.current().count() == 1
