@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import xlsxwriter
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -238,7 +238,7 @@ class Ledger:
     def row_key(self, cleaned, context):
         """The row's natural key: two rows with the same key are the same record."""
         if not self.key_columns:
-            raise NotImplementedError(f"{type(self).__name__} must define key_columns or row_key")
+            raise ImproperlyConfigured(f"{type(self).__name__} must define key_columns or row_key")
         return "\x1f".join(display(cleaned.get(key)) for key in self.key_columns)
 
     def existing_keys(self, keys, context):
@@ -247,11 +247,12 @@ class Ledger:
 
     def save_rows(self, cleaned_rows, context):
         """Write one batch of new rows (inside the import's transaction)."""
-        raise NotImplementedError
+        # Each ledger says how its rows are stored; a ledger that forgets is a configuration error.
+        raise ImproperlyConfigured(f"{type(self).__name__} must define save_rows(cleaned_rows, context)")
 
     def export_queryset(self, org, user, **filters):
         """The records of `org` to export, already scoped to what `user` may see."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define export_queryset(org, user, **filters)")
 
     def __str__(self):
         return self.title

@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from openpyxl.utils.escape import unescape
 
 from core import ledgers
@@ -368,13 +368,17 @@ def test_a_choice_column_takes_labels_and_stores_values():
         parse("招商组", None)
 
 
-def test_a_ledger_without_a_key_says_so():
+def test_a_ledger_without_a_key_or_a_way_to_store_says_so():
     class Keyless(Ledger):
         name = "keyless"
         columns = [Column("a", "甲")]
 
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(ImproperlyConfigured, match="key_columns"):
         Keyless().row_key({"a": 1}, None)
+    with pytest.raises(ImproperlyConfigured, match="save_rows"):
+        Keyless().save_rows([], None)
+    with pytest.raises(ImproperlyConfigured, match="export_queryset"):
+        Keyless().export_queryset(None, None)
 
 
 def test_the_default_units_are_where_the_user_keeps_ledgers(org):
