@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +22,7 @@ from django.views.generic import FormView, TemplateView
 
 from organizations.choices import Role
 
-from .forms import BootstrapMixin
+from .forms import BootstrapMixin, DateInput
 from .imports import create_import_job, rejected_workbook_for, run_import_job
 from .ledgers import export_ledger, get_ledger
 from .models import ImportJob, ImportJobStatus
@@ -214,22 +214,42 @@ class ImportRejectedView(JobMixin, View):
         return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
 
+class ExportChoiceForm(BootstrapMixin, forms.Form):
+    """Which unit's ledger, and which period, for someone who reads several units' ledgers."""
+
+    org = OrgChoiceField(label=gettext_lazy("单位"), queryset=None)
+    start = forms.DateField(label=gettext_lazy("开始日期"), required=False, widget=DateInput())
+    end = forms.DateField(label=gettext_lazy("结束日期"), required=False, widget=DateInput())
+
+    def __init__(self, *args, ledger, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = ledger.allowed_orgs(user, export=True).order_by("path")
+        self._style()
+
+
 class ExportLedgerView(LedgerMixin, View):
     """Download a unit's ledger as .xlsx (streamed from a temporary file, audited)."""
 
     def get(self, request, *args, **kwargs):
         ledger = self.ledger
-        allowed = ledger.allowed_orgs(request.user)
-        org_id = request.GET.get("org")
-        if org_id:
-            org = allowed.filter(pk=org_id).first() if org_id.isdigit() else None
-        else:
-            # Someone who keeps the ledger for one unit only need not say which.
-            candidates = list(allowed[:2])
-            org = candidates[0] if len(candidates) == 1 else None
-        if org is None:
-            raise Http404(_("未找到该单位，或您无权导出其台账。"))
+        data = request.GET.copy()
+        if not data.get("org"):
+            # Someone who keeps the ledger for one unit only need not say which; the office chooses.
+            candidates = list(ledger.allowed_orgs(request.user, export=True)[:2])
+            if len(candidates) == 1:
+                data["org"] = str(candidates[0].pk)
+        form = ExportChoiceForm(ledger=ledger, user=request.user, data=data if data.get("org") else None)
+        if not form.is_valid():
+            if form.is_bound and "org" in form.errors:
+                raise Http404(_("未找到该单位，或您无权导出其台账。"))
+            return render(request, "core/export_choose.html", {"form": form, "ledger": ledger, "title": ledger.title})
+        org = form.cleaned_data["org"]
+        # The period is checked as dates; a ledger's own filters pass on as typed; nothing else does.
         filters = {name: request.GET[name] for name in ledger.export_filters if request.GET.get(name)}
+        for name in ("start", "end"):
+            filters.pop(name, None)
+            if name in ledger.export_filters and form.cleaned_data.get(name):
+                filters[name] = form.cleaned_data[name]
         out = tempfile.TemporaryFile()
         try:
             export_ledger(ledger, actor=request.user, org=org, out=out, **filters)

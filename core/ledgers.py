@@ -218,15 +218,19 @@ class Ledger:
     key_columns = ()
     # Query-string names the export view passes on to `export_queryset`.
     export_filters = ()
+    # Who imports (writes) the ledger, and who exports (reads) it: a ledger may be read by
+    # more roles than write it (the office reads every team's ledger and writes none).
     roles = LEDGER_ROLES
+    export_roles = None  # the same as `roles` unless a ledger says otherwise
 
-    def allowed_orgs(self, user):
-        """Units the user may import into and export from: where they hold a ledger role, and below."""
+    def allowed_orgs(self, user, *, export=False):
+        """Units the user may import into (or, with `export`, export from): where they hold the roles, and below."""
         from organizations.models import Unit
 
         if user is None:
             return Unit.objects.none()
-        return Unit.objects.filter(active=True).filter(scope_of(user).subtree_q("path", *self.roles))
+        roles = (self.export_roles or self.roles) if export else self.roles
+        return Unit.objects.filter(active=True).filter(scope_of(user).subtree_q("path", *roles))
 
     def prepare(self, context):
         """Load what validating the rows needs, in bulk, once (lookups by name, and the like)."""
@@ -341,10 +345,12 @@ class ImportResult:
         }
 
 
-def _check_org(ledger, actor, org):
+def _check_org(ledger, actor, org, *, export=False):
     # No actor is the command line: whoever runs manage.py already holds the server.
-    if actor is not None and not ledger.allowed_orgs(actor).filter(pk=org.pk).exists():
-        raise PermissionDenied(_("您无权导入或导出该单位的%(title)s") % {"title": ledger.title})
+    if actor is not None and not ledger.allowed_orgs(actor, export=export).filter(pk=org.pk).exists():
+        if export:
+            raise PermissionDenied(_("您无权导出该单位的%(title)s") % {"title": ledger.title})
+        raise PermissionDenied(_("您无权导入该单位的%(title)s") % {"title": ledger.title})
 
 
 def _digest(key):
@@ -713,7 +719,7 @@ def export_ledger(ledger, *, actor, org, out, **filters):
     from row 3 with 序号 1..n. Dates are real Excel dates, amounts numbers, and every text
     is written as text. Streams (constant memory) and is audited.
     """
-    _check_org(ledger, actor, org)
+    _check_org(ledger, actor, org, export=True)
     headers = [SERIAL_HEADER] + [column.header for column in ledger.columns]
     workbook = _new_workbook(out)
     worksheet = workbook.add_worksheet(ledger.title[:31] or "Sheet1")

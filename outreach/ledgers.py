@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.bulk import insert_rows
-from core.ledgers import Column, Ledger, RowError, choice, date, register, text
+from core.ledgers import LEDGER_ROLES, Column, Ledger, RowError, choice, date, register, text
 from core.parsing import ParseError, parse_text
 from enterprises.choices import DEFAULT_CATEGORY, CompanyCategory, CompanyKind
 from enterprises.identity import clean_credit_code, normalize_company_name
@@ -83,6 +83,9 @@ class OutreachLedger(Ledger):
     """What the two outreach ledgers share: units, the directory and the row's company."""
 
     unit_column = "unit"
+    # A team keeps its own ledger; the office reads (exports) every team's and writes none (domain.md §7).
+    roles = ("team_leader", "team_member", "county_staff")
+    export_roles = LEDGER_ROLES
 
     def prepare(self, context):
         org = context.org

@@ -10,6 +10,8 @@ record is the team's own account of its work, so the create pages are refused to
 (403) and a team's record is visible to them but not editable (403 on its edit pages).
 """
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from core.ledgers import LEDGER_ROLES
 from core.masking import mask_phone
 from core.scope import scope_of
 from core.views import EditableObjectFormMixin, RoleRequiredMixin, ScopedListView, ScopedObjectMixin, ServiceFormMixin
@@ -122,7 +125,23 @@ class LedgerListView(KindMixin, ScopedListView):
         if _is_writer(self.request.user):
             ctx["create_url"] = self.url("create")
             ctx["create_label"] = self.spec["create_label"]
+        ledger = LEDGER_OF_KIND.get(self.kind)
+        scope = scope_of(self.request.user)
+        if ledger and scope.has(*LEDGER_ROLES):
+            # The month-end ledger: the unit and period chosen in the filters, in the centre's format.
+            data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+            query = {"org": data["unit"].pk} if data.get("unit") else {}
+            for name, field in (("start", "date_from"), ("end", "date_to")):
+                if data.get(field):
+                    query[name] = data[field].isoformat()
+            ctx["export_url"] = reverse("core:export_ledger", args=[ledger]) + ("?" + urlencode(query) if query else "")
+        if ledger and _is_writer(self.request.user):
+            ctx["import_url"] = reverse("core:import_upload", args=[ledger])
         return ctx
+
+
+# The Excel ledger (core.ledgers) each list exports and imports.
+LEDGER_OF_KIND = {"visit": "visits", "inspection": "inspections"}
 
 
 class VisitListView(LedgerListView):

@@ -263,8 +263,11 @@ def test_the_export_downloads_the_units_ledger_and_is_audited(org, ledger, membe
 def test_the_export_takes_the_only_unit_when_none_is_named(org, ledger, member):
     url = reverse("core:export_ledger", args=["test_units"])
     assert member.get(url).status_code == 200
-    # The office keeps ledgers for many units: it must say which.
-    assert login_as(Client(), org["office"]).get(url).status_code == 404
+    # The office keeps ledgers for many units: it is asked which, and nothing is exported yet.
+    page = login_as(Client(), org["office"]).get(url)
+    assert page.status_code == 200 and 'data-testid="export-form"' in page.content.decode()
+    assert "北京招商组" in page.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT, actor_name="office").exists()
 
 
 @pytest.mark.parametrize("org_param", ["other_team", "other_city_county", "garbage"])

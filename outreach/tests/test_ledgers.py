@@ -360,3 +360,28 @@ def test_after_a_merge_the_same_ledger_imports_to_nothing_new(org, copper):
     again = run(org, visit_file(rows))
     assert again.created == 0 and again.skipped_existing == 2
     assert Company.objects.current().count() == 1
+
+
+def test_the_lists_offer_the_month_end_ledger_to_those_who_keep_or_read_it(org, copper):
+    run(org, visit_file([visit_row(1, date="2023年4月5日"), visit_row(2, date="2023年5月6日")]))
+    url = reverse("outreach:visit_list")
+    member = login_as(Client(), org["team_member"]).get(url, {"date_from": "2023-04-01", "date_to": "2023-04-30"})
+    page = member.content.decode()
+    assert 'data-testid="import-link"' in page and 'data-testid="export-link"' in page
+    assert "start=2023-04-01" in page and "end=2023-04-30" in page
+    office = login_as(Client(), org["office"]).get(url).content.decode()
+    assert 'data-testid="export-link"' in office and 'data-testid="import-link"' not in office
+    # The office picks the team and the month and gets that month's ledger.
+    response = login_as(Client(), org["office"]).get(
+        reverse("core:export_ledger", args=["visits"]), {"org": org.team.pk, "start": "2023-04-01", "end": "2023-04-30"}
+    )
+    sheet = read_xlsx(b"".join(response.streaming_content))
+    assert sheet.max_row == 3 and sheet.cell(row=3, column=2).value == datetime.datetime(2023, 4, 5)
+    # A bad date is a form error on the chooser, not an error page, and nothing is exported.
+    bad = login_as(Client(), org["office"]).get(
+        reverse("core:export_ledger", args=["visits"]), {"org": org.team.pk, "start": "2023-13-40"}
+    )
+    assert bad.status_code == 200 and 'data-testid="export-form"' in bad.content.decode()
+    # The office reads the teams' ledgers but does not write them: it may not import into one.
+    with pytest.raises(PermissionDenied):
+        import_ledger(get_ledger("visits"), visit_file([visit_row(3)]), actor=org["office"], org=org.team)
