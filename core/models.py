@@ -226,3 +226,25 @@ class ImportJob(TimeStampedModel):
 
     def __str__(self):
         return self.original_name
+
+
+class WorkdayOverride(TimeStampedModel):
+    """A day the office marks as a working day or a day off, over the official calendar.
+
+    chinese_calendar knows the State Council's holidays and 调休 days only up to the year
+    its release covers; when next year's arrangement is announced (each November) the
+    office enters it here without waiting for an upgrade, and a local day off (a city's
+    own holiday) can be entered the same way. An entry here always wins.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {_('工作日') if self.is_workday else _('休息日')}"

@@ -34,7 +34,13 @@ _DATE_SEPARATED = re.compile(
     r"^(\d{4})\s*([./\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_AMOUNT = re.compile(r"^(?P<sign>[-+]?)(?P<number>\d+(?:\.\d*)?|\.\d+)(?P<unit>亿元?|万元?|元)?$")
+# Figures in leads are often approximate ("约5000万", "超1亿元", "3000余万元", "5亿元左右"):
+# the words of approximation are dropped and the figure kept, since an estimate is what
+# the column asks for.
+_AMOUNT = re.compile(
+    r"^(?:约|大约|近|将近|超|超过|逾)?(?P<sign>[-+]?)(?P<number>\d+(?:\.\d*)?|\.\d+)"
+    r"(?:余|多)?(?P<unit>(?:亿|万)(?:余|多)?元?|元)?(?:左右|余|多)?$"
+)
 _HEADER_UNIT = re.compile(r"\((?:单位[:：]?)?\s*(万元|亿元|万|亿)\s*\)")
 # Control characters other than tab and newline: PostgreSQL refuses NUL, and none is ever meant.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -180,7 +186,9 @@ def parse_amount(value, unit=WAN):
 
     `unit` is what the column's header declares (万元 or 亿元); a cell may carry its own
     ("1.2亿", "3,000万元"), which wins, since people paste figures from other reports.
-    Negative amounts and anything that is not a number are refused.
+    Words of approximation around the figure (约, 大约, 近, 超, 逾 before it; 余, 多, 左右
+    after it) are dropped: "约5000万" is 5000 万元. Negative amounts and anything that is
+    not a number are refused.
     """
     if is_blank(value):
         return None
@@ -205,7 +213,8 @@ def parse_amount(value, unit=WAN):
             number = -Decimal(match.group("number"))
         else:
             number = Decimal(match.group("number"))
-        cell_unit = match.group("unit")
+        # "2亿多元": the 多 inside the unit is approximation too.
+        cell_unit = (match.group("unit") or "").replace("余", "").replace("多", "") or None
     if number == 0:
         number = Decimal(0)  # "-0" is zero, not a negative amount
     if number < 0:

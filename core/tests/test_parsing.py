@@ -155,7 +155,34 @@ def test_a_negative_amount_is_refused(typed):
         parse_amount(typed)
 
 
-@pytest.mark.parametrize("typed", ["约3000万", "三千万", "1.2美元", "abc", "1e5", True, float("inf"), "1.2.3", "万元"])
+@pytest.mark.parametrize(
+    ("typed", "unit", "wan"),
+    [
+        ("约5000万", "万元", "5000"),
+        ("大约5000万元", "万元", "5000"),
+        ("近3亿", "万元", "30000"),
+        ("超1亿元", "万元", "10000"),
+        ("超过2000万", "万元", "2000"),
+        ("逾1.5亿元", "万元", "15000"),
+        ("3000余万元", "万元", "3000"),
+        ("2亿多元", "万元", "20000"),
+        ("5亿元左右", "万元", "50000"),
+        ("约5000左右", "万元", "5000"),
+        ("约1.2", "亿元", "12000"),
+        ("５０００万元左右", "万元", "5000"),
+    ],
+)
+def test_an_approximate_amount_is_read_as_its_figure(typed, unit, wan):
+    assert parse_amount(typed, unit) == Decimal(wan)
+
+
+@pytest.mark.parametrize("typed", ["约", "约万元", "左右", "约-5", "大概5000万", "5000万元以上"])
+def test_words_of_approximation_alone_or_unknown_ones_are_refused(typed):
+    with pytest.raises(ParseError):
+        parse_amount(typed)
+
+
+@pytest.mark.parametrize("typed", ["三千万", "1.2美元", "abc", "1e5", True, float("inf"), "1.2.3", "万元"])
 def test_an_amount_that_is_not_a_number_is_refused(typed):
     with pytest.raises(ParseError) as exc:
         parse_amount(typed)
