@@ -21,3 +21,13 @@ company_merge_hooks = []
 def after_company_merge(*, keep, absorb):
     for hook in company_merge_hooks:
         hook(keep=keep, absorb=absorb)
+
+
+# Callables `hook(visit)` run at the end of outreach.services.create_visit, inside its
+# transaction: leads checks whether another unit already holds the visited company (撞单).
+visit_recorded_hooks = []
+
+
+def after_visit_recorded(visit):
+    for hook in visit_recorded_hooks:
+        hook(visit)

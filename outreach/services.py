@@ -23,6 +23,7 @@ from chains.models import IndustryChain
 from core import audit
 from core.attachments import attach_files
 from core.models import AuditAction
+from core.registry import after_visit_recorded
 from enterprises.choices import CompanyCategory
 from enterprises.models import Company
 from enterprises.services import directory_owner, remember_contact, resolve_company
@@ -428,7 +429,9 @@ def create_visit(
     visit.contact = remember_contact(
         actor=actor, company=company, name=visit.contact_name, title=visit.contact_title, phone=visit.contact_phone
     )
-    return _save_new(actor=actor, record=visit, fields=VISIT_AUDIT_FIELDS, links={"visitors": visitors}, files=files)
+    visit = _save_new(actor=actor, record=visit, fields=VISIT_AUDIT_FIELDS, links={"visitors": visitors}, files=files)
+    after_visit_recorded(visit)  # another unit already courting this company is a conflict (撞单, leads)
+    return visit
 
 
 VISIT_EDITABLE = {

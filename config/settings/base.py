@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "chains",
     "enterprises",
     "outreach",
+    "leads",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ class Command(BaseCommand):
 
     def load_domains(self):
         from chains.demo import load_chains_demo
+        from leads.demo import load_leads_demo
         from outreach.demo import load_outreach_demo
 
         city = Unit.objects.get(code="YC")
@@ -38,3 +39,5 @@ class Command(BaseCommand):
         self.stdout.write(f"产业链：{len(chains)} 条。")
         counts = load_outreach_demo(city_code="YC")
         self.stdout.write("台账：" + "，".join(f"{k} {v}" for k, v in counts.items()) + "。")
+        leads = load_leads_demo(city_code="YC")
+        self.stdout.write("线索：" + "，".join(f"{k} {v}" for k, v in leads.items()) + "。")
