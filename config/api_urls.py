@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("chains.api.urls")),
     path("", include("enterprises.api.urls")),
     path("", include("outreach.api.urls")),
+    path("", include("leads.api.urls")),
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("chains/", include("chains.urls")),
     path("companies/", include("enterprises.urls")),
     path("outreach/", include("outreach.urls")),
+    path("leads/", include("leads.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("i18n/", include("django.conf.urls.i18n")),

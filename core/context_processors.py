@@ -11,10 +11,28 @@ from .scope import scope_of
 # and department staff, who answer problems rather than court investors).
 OUTREACH_ROLES = (Role.OFFICE_STAFF, Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.COUNTY_STAFF, Role.LEADER)
 WRITER_ROLES = (Role.OFFICE_STAFF, Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.COUNTY_STAFF)
+# Who reports leads and imports 《收集线索台账》: the teams, squads, counties and zones (the office assesses them).
+LEAD_WRITER_ROLES = (Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.COUNTY_STAFF)
 
 
 def _item(label, url_name, icon, children=None):
     return (label, reverse(url_name) if url_name else "#", icon, children or [])
+
+
+def _lead_entries(scope):
+    """The 线索 menu: the office's queue, a county's incoming leads, a team's own, all, and the ledger import."""
+    entries = []
+    if scope.has(Role.OFFICE_STAFF):
+        entries.append((_("研判队列"), reverse("leads:assessment_queue"), "inbox"))
+    if scope.has(Role.COUNTY_STAFF):
+        entries.append((_("待接收线索"), reverse("leads:incoming"), "box-arrow-in-down"))
+    if scope.has(*LEAD_WRITER_ROLES):
+        entries.append((_("报送线索"), reverse("leads:lead_create"), "plus-circle"))
+        entries.append((_("本组线索"), reverse("leads:team_leads"), "people"))
+    entries.append((_("全部线索"), reverse("leads:lead_list"), "list-ul"))
+    if scope.has(*LEAD_WRITER_ROLES):
+        entries.append((_("导入线索台账"), reverse("core:import_upload", args=["leads"]), "upload"))
+    return entries
 
 
 def navigation(request):
@@ -36,6 +54,7 @@ def navigation(request):
             ledgers.append((_("导入走访台账"), reverse("core:import_upload", args=["visits"]), "upload"))
             ledgers.append((_("导入考察台账"), reverse("core:import_upload", args=["inspections"]), "upload"))
         items.append(_item(_("招商台账"), None, "journal-text", ledgers))
+        items.append(_item(_("线索"), None, "lightbulb", _lead_entries(scope)))
         items.append(_item(_("目标企业库"), "enterprises:company_list", "buildings"))
         items.append(_item(_("产业链"), "chains:chain_list", "diagram-2"))
     if scope.by_role and not scope.has(Role.AUDIT_ADMIN) or scope.has(Role.SYSTEM_ADMIN):

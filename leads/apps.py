@@ -23,3 +23,8 @@ class LeadsConfig(AppConfig):
                 hooks.append(hook)
         # The 《收集线索台账》 ledger registers itself with the import/export mechanism.
         from . import ledgers  # noqa: F401
+
+        # A company's page lists the leads naming it as investor (registering again replaces, never doubles).
+        from .timeline import register as register_timeline
+
+        register_timeline()

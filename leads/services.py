@@ -1299,7 +1299,8 @@ def _record_conflict(*, actor, lead, company, other_lead=None, other_visit=None,
             actor,
             unit=other_unit,
             to_value=other_unit.name,
-            note=_conflict_note(other_unit, _("线索“%(name)s”") % {"name": other_lead.name}),
+            # The other unit is named, not its lead: that stays behind Lead.objects.visible_to.
+            note=_conflict_note(other_unit, _("已报送线索")),
         )
         mine = lead.reporting_unit
         _event(
@@ -1308,7 +1309,7 @@ def _record_conflict(*, actor, lead, company, other_lead=None, other_visit=None,
             actor,
             unit=mine,
             to_value=mine.name,
-            note=_conflict_note(mine, _("线索“%(name)s”") % {"name": lead.name}),
+            note=_conflict_note(mine, _("已报送线索")),
         )
     else:
         _event(
