@@ -7,6 +7,7 @@ service understands those or says why it cannot.
 """
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from outreach.models import Inspection, PromotionEvent
 
 from . import selectors
 from .choices import LeadSource, PoolKind
-from .models import HELD_STATUSES, LeadPool, LeadSettings
+from .models import HELD_STATUSES, LeadPool, LeadSettings, NegativeListEntry
 from .tables import wan
 
 DEFAULT_GRADES = ("A", "B", "C")
@@ -388,6 +389,24 @@ class ShareForm(ActionForm):
         )
 
 
+class UnshareForm(ActionForm):
+    """The office stops sharing the lead with one unit: a button beside each shared unit, not a block of its own."""
+
+    name = "unshare"
+    title = _("取消共享")
+    submit_label = _("取消共享")
+    button_class = "btn-outline-danger"
+
+    unit = UnitChoiceField(
+        label=_("共享单位"),
+        queryset=Unit.objects.none(),
+        error_messages={"invalid_choice": _("该线索未共享给此单位。"), "required": _("请选择要取消共享的单位。")},
+    )
+
+    def setup(self):
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=self.lead.shares.values("unit_id"))
+
+
 class MovePoolForm(ActionForm):
     name = "move-pool"
     title = _("转库")
@@ -489,3 +508,133 @@ def involved_unit_ids(conflict):
     if conflict.other_visit_id:
         ids.add(conflict.other_visit.unit_id)
     return ids
+
+
+# --- The office's settings ----------------------------------------------------------------------
+
+
+class LeadRuleForm(BootstrapMixin, forms.Form):
+    """What makes a lead effective, the grades and the deadlines of one city (leads.services checks the values)."""
+
+    prefix = "rule"
+    grades = forms.CharField(
+        label=_("线索等级"),
+        max_length=200,
+        required=False,
+        help_text=_("从高到低，用顿号或逗号分隔，如 A、B、C。"),
+    )
+    requires_investor = forms.BooleanField(label=_("实效线索须有明确投资方"), required=False)
+    requires_content = forms.BooleanField(label=_("实效线索须有具体项目内容"), required=False)
+    min_content_length = forms.IntegerField(label=_("项目内容最少字数"))
+    requires_amount = forms.BooleanField(label=_("实效线索须有拟投资额"), required=False)
+    requires_contact = forms.BooleanField(label=_("实效线索须已与投资方取得联系"), required=False)
+    assess_working_days = forms.IntegerField(label=_("研判时限（工作日）"), help_text=_("自收集之日起计，节假日顺延。"))
+    feedback_days = forms.IntegerField(label=_("反馈时限（自然日）"), help_text=_("自线索录入系统之日起计。"))
+
+    def __init__(self, *args, settings=None, **kwargs):
+        if settings is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "grades": "、".join(settings.grades or DEFAULT_GRADES),
+                    "requires_investor": settings.requires_investor,
+                    "requires_content": settings.requires_content,
+                    "min_content_length": settings.min_content_length,
+                    "requires_amount": settings.requires_amount,
+                    "requires_contact": settings.requires_contact,
+                    "assess_working_days": settings.assess_working_days,
+                    "feedback_days": settings.feedback_days,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
+
+
+class PoolForm(BootstrapMixin, forms.Form):
+    """A pool of the city: added below the table, or corrected in its own row (each row its own prefix)."""
+
+    code = forms.CharField(
+        label=_("编码"), max_length=32, required=False, help_text=_("字母、数字、下划线或连字符，本市唯一。")
+    )
+    name = forms.CharField(label=_("名称"), max_length=50, required=False)
+    kind = forms.ChoiceField(label=_("性质"), choices=PoolKind.choices, initial=PoolKind.OPEN)
+    sort_order = forms.IntegerField(label=_("排序"), required=False, help_text=_("数字小的在前。"))
+    active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, pool=None, **kwargs):
+        self.pool = pool
+        kwargs.setdefault("prefix", f"pool_{pool.pk}" if pool is not None else "new_pool")
+        if pool is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "code": pool.code,
+                    "name": pool.name,
+                    "kind": pool.kind,
+                    "sort_order": pool.sort_order,
+                    "active": pool.active,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    @property
+    def block_id(self):
+        return f"pool-{self.pool.pk}" if self.pool is not None else "pool-new"
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
+
+
+NEGATIVE_UNIT_ERROR = _("负面清单只能设在本市的县（市、区）或开发区，请从列表中选择。")
+
+
+class NegativeListForm(BootstrapMixin, forms.Form):
+    """An industry a county or zone of the city refuses; matched against a lead by its chain or keywords."""
+
+    unit = UnitChoiceField(
+        label=_("县区/开发区"),
+        queryset=Unit.objects.none(),
+        error_messages={"invalid_choice": NEGATIVE_UNIT_ERROR, "required": _("请选择县（市、区）或开发区。")},
+    )
+    industry = forms.CharField(label=_("限制或禁止的产业"), max_length=100, required=False)
+    chain = forms.ModelChoiceField(label=_("产业链"), queryset=IndustryChain.objects.none(), required=False)
+    keywords = forms.CharField(
+        label=_("关键词"),
+        max_length=200,
+        required=False,
+        help_text=_("线索名称或项目内容含其中任一词即提示，多个用顿号或逗号分隔。"),
+    )
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+    def __init__(self, *args, city=None, entry: NegativeListEntry | None = None, **kwargs):
+        self.city = city
+        self.entry = entry
+        kwargs.setdefault("prefix", "negative")
+        if entry is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "unit": entry.unit_id,
+                    "industry": entry.industry,
+                    "chain": entry.chain_id,
+                    "keywords": entry.keywords,
+                    "reason": entry.reason,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.receiving_units(city)
+        # An entry keeps its chain even once the chain is retired, so that correcting it does not fail.
+        chains = Q(cluster__owner=city, active=True)
+        if entry is not None and entry.chain_id:
+            chains |= Q(pk=entry.chain_id)
+        self.fields["chain"].queryset = IndustryChain.objects.filter(chains).order_by(
+            "cluster__sort_order", "sort_order", "id"
+        )
+        self._style()
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from core.bulk import insert_rows
 from core.ledgers import LEDGER_ROLES, Column, RowError, amount, choice, date, register, text
 from core.spreadsheets import SpreadsheetError
-from core.workdays import add_working_days
 from enterprises.choices import CompanyCategory
 from enterprises.identity import normalize_company_name
 from organizations.choices import UnitKind
@@ -60,21 +59,22 @@ def first_open_pool(owner):
     return first_pool(owner)
 
 
-def due_dates(collected_date, settings, cache=None):
-    """(assess_due, feedback_due) for a lead collected on `collected_date`.
+def due_dates(collected_date, settings, entered, cache=None):
+    """(assess_due, feedback_due) of a lead collected on `collected_date` and imported on `entered`.
 
-    Assessment within `assess_working_days` working days (core.workdays: holidays and 调休
-    counted), feedback to the team within `feedback_days` calendar days, both from the day
-    the lead was collected. `cache` (a dict) spares a query per row for dates seen before.
+    The same rule as a lead typed in (leads.services.lead_due_dates): assessment within
+    `assess_working_days` working days of the day collected, feedback to the team within
+    `feedback_days` calendar days of the day the lead reached the office, here the day of
+    the import. `cache` (a dict) spares a query per row for dates seen before.
     """
-    if cache is not None and collected_date in cache:
-        return cache[collected_date]
-    dues = (
-        add_working_days(collected_date, settings.assess_working_days),
-        collected_date + datetime.timedelta(days=settings.feedback_days),
-    )
+    from .services import lead_due_dates
+
+    key = (collected_date, entered)
+    if cache is not None and key in cache:
+        return cache[key]
+    dues = lead_due_dates(settings, collected_date=collected_date, entered=entered)
     if cache is not None:
-        cache[collected_date] = dues
+        cache[key] = dues
     return dues
 
 
@@ -263,7 +263,7 @@ class LeadLedger(OutreachLedger):
                 name=row["name"],
             )
             visit = self.source_visit(row, visits)
-            assess_due, feedback_due = due_dates(row["collected_date"], context.settings, context.dues)
+            assess_due, feedback_due = due_dates(row["collected_date"], context.settings, context.today, context.dues)
             leads.append(
                 {
                     "owner_id": context.owner.pk,

@@ -25,6 +25,16 @@ READER_ROLES = (Role.OFFICE_STAFF, Role.LEADER, Role.SYSTEM_ADMIN, Role.AUDIT_AD
 HELD_STATUSES = (LeadStatus.DISPATCHED, LeadStatus.ACCEPTED, LeadStatus.CLOSED)
 
 
+class LeadSettingsQuerySet(ScopedQuerySet):
+    """A city's lead rules are its office's own: only the office reads and changes them here."""
+
+    def visibility_q(self, scope):
+        return scope.subtree_q("owner__path", Role.OFFICE_STAFF)
+
+    def editability_q(self, scope):
+        return scope.subtree_q("owner__path", Role.OFFICE_STAFF)
+
+
 class LeadSettings(TimeStampedModel):
     """A city office's rules for leads: what makes one effective, the grades, the deadlines."""
 
@@ -40,12 +50,24 @@ class LeadSettings(TimeStampedModel):
     assess_working_days = models.PositiveSmallIntegerField(_("研判时限（工作日）"), default=3)
     feedback_days = models.PositiveSmallIntegerField(_("反馈时限（自然日）"), default=7)
 
+    objects = LeadSettingsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("线索规则")
         verbose_name_plural = _("线索规则")
 
     def __str__(self):
         return str(self.owner)
+
+
+class LeadPoolQuerySet(ScopedQuerySet):
+    """Everyone working in a city reads its pools (a county moves its leads between them); its office sets them."""
+
+    def visibility_q(self, scope):
+        return scope.within_q("owner")
+
+    def editability_q(self, scope):
+        return scope.subtree_q("owner__path", Role.OFFICE_STAFF)
 
 
 class LeadPool(TimeStampedModel):
@@ -60,6 +82,8 @@ class LeadPool(TimeStampedModel):
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("启用"), default=True)
 
+    objects = LeadPoolQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("线索库")
         verbose_name_plural = _("线索库")
@@ -68,6 +92,16 @@ class LeadPool(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class NegativeListQuerySet(ScopedQuerySet):
+    """The city's readers see every county's and zone's negative list, a county or zone its own; the office sets it."""
+
+    def visibility_q(self, scope):
+        return scope.subtree_q("unit__path", *READER_ROLES, Role.COUNTY_STAFF)
+
+    def editability_q(self, scope):
+        return scope.subtree_q("unit__path", Role.OFFICE_STAFF)
 
 
 class NegativeListEntry(TimeStampedModel):
@@ -87,6 +121,8 @@ class NegativeListEntry(TimeStampedModel):
     )
     keywords = models.CharField(_("关键词"), max_length=200, blank=True, help_text=_("多个关键词用顿号或逗号分隔"))
     reason = models.CharField(_("原因"), max_length=200, blank=True)
+
+    objects = NegativeListQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("负面清单")

@@ -16,7 +16,7 @@ from organizations.choices import Role, UnitKind
 from organizations.models import Unit
 
 from .choices import LeadEventKind, LeadStatus, PoolKind
-from .models import FollowUp, Lead, LeadConflict, LeadEvent, LeadPool, NegativeListEntry
+from .models import FollowUp, Lead, LeadConflict, LeadEvent, LeadPool, LeadSettings, NegativeListEntry
 
 # Who reports leads and follows them up: the teams and squads, and the counties and zones.
 LEAD_WRITER_ROLES = (Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.COUNTY_STAFF)
@@ -234,3 +234,32 @@ def shared_units(lead):
 
 def is_lost(pool):
     return pool is not None and pool.kind == PoolKind.LOST
+
+
+# --- The office's settings ------------------------------------------------------------------
+
+
+def office_cities(user):
+    """The cities whose lead settings `user` keeps: those where they are office staff, in tree order."""
+    return Unit.objects.filter(
+        scope_of(user).subtree_q("path", Role.OFFICE_STAFF), kind=UnitKind.CITY, active=True
+    ).order_by("path")
+
+
+def settings_or_defaults(owner):
+    """The city's lead rules as stored, else the defaults it would get (reading never writes)."""
+    stored = LeadSettings.objects.filter(owner=owner).first()
+    return stored or LeadSettings(owner=owner, grades=["A", "B", "C"])
+
+
+def pools_of(owner):
+    """Every pool of the city, retired ones included, in their order, each with `lead_count` (one query)."""
+    return LeadPool.objects.filter(owner=owner).annotate(lead_count=Count("leads")).order_by("sort_order", "id")
+
+
+def negative_list_of(owner, unit=None):
+    """The negative-list entries of the counties and zones of `owner` (or of one `unit`), by unit then industry."""
+    entries = NegativeListEntry.objects.filter(unit__path__startswith=owner.path)
+    if unit is not None:
+        entries = entries.filter(unit=unit)
+    return entries.select_related("unit", "chain").order_by("unit__path", "industry", "id")

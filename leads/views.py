@@ -15,8 +15,9 @@ the services decide, and refuse with a message, whatever was posted.
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -50,6 +51,7 @@ from .forms import (
     ReopenForm,
     ReturnForm,
     ShareForm,
+    UnshareForm,
     plain_amount,
 )
 from .models import HELD_STATUSES, Lead, LeadSettings
@@ -88,6 +90,7 @@ ACTION_PARTIES = {
     "assess": ("office",),
     "reassign": ("office",),
     "share": ("office",),
+    "unshare": ("office",),
     "accept": ("receiver",),
     "return": ("receiver",),
     "move-pool": ("office", "receiver"),
@@ -100,6 +103,7 @@ DENIED = {
     "assess": gettext_lazy("只有招商中心工作人员可以研判线索。"),
     "reassign": gettext_lazy("只有招商中心工作人员可以改派线索。"),
     "share": gettext_lazy("只有招商中心工作人员可以共享线索。"),
+    "unshare": gettext_lazy("只有招商中心工作人员可以取消共享。"),
     "accept": gettext_lazy("只有承接该线索的县区/开发区可以接收线索。"),
     "return": gettext_lazy("只有承接该线索的县区/开发区可以退回线索。"),
     "move-pool": gettext_lazy("只有招商中心或承接该线索的县区/开发区可以转库。"),
@@ -127,6 +131,8 @@ def available_actions(user, lead, shares):
         "accept": may(capacity, "accept") and status == LeadStatus.DISPATCHED,
         "return": may(capacity, "return") and status == LeadStatus.DISPATCHED,
         "share": may(capacity, "share") and status not in INACTIVE_STATUSES,
+        # Offered beside each shared unit, whatever the lead's status: ending a share is always the office's to do.
+        "unshare": may(capacity, "unshare") and bool(shares),
         "move-pool": may(capacity, "move-pool") and accepted,
         "follow-up": (capacity["receiver"] and accepted)
         or (
@@ -189,6 +195,24 @@ def lead_conflicts(user, lead):
     )
 
 
+def project_link(user, lead):
+    """The project the lead became (if the user may open it), or whether the user may convert it now.
+
+    Projects build on leads, not the other way round: the projects app is asked only when installed.
+    """
+    if not apps.is_installed("projects"):
+        return {}
+    from projects.models import Project
+    from projects.views.edit import may_convert
+
+    project = Project.objects.filter(lead_id=lead.pk).only("id", "name").first()
+    if project is not None:
+        visible = Project.objects.visible_to(user).filter(pk=project.pk).exists()
+        return {"project": project if visible else None, "converted": True}
+    can = lead.status == LeadStatus.ACCEPTED and not lead.duplicate_of_id and may_convert(user, lead)
+    return {"project": None, "converted": False, "can_convert": can}
+
+
 def lead_page_context(request, lead, bound=None):
     """Everything a lead's page shows; `bound` holds a submitted form (by action name) to show with its errors."""
     user = request.user
@@ -214,6 +238,7 @@ def lead_page_context(request, lead, bound=None):
         else:
             conflict.form = None
     return {
+        **project_link(user, lead),
         "lead": lead,
         "object": lead,
         "title": lead.name,
@@ -229,6 +254,7 @@ def lead_page_context(request, lead, bound=None):
         "action_forms": action_forms,
         "open_form": next(iter(bound), ""),
         "conflicts": conflicts,
+        "unshare_form": bound.get("unshare"),
         "timeline": selectors.timeline(lead),
         "attachments": list(lead.attachments.all()),
         "reporters": list(lead.reporters.all()),
@@ -432,7 +458,10 @@ class LeadActionView(ScopedObjectMixin, View):
         return redirect(self.next_url(lead))
 
     def perform(self, lead, form):
-        raise NotImplementedError
+        # Each action names the service it calls; one that forgets is a configuration error, not a stub.
+        raise ImproperlyConfigured(
+            f"{type(self).__name__} must define perform(lead, form) calling a service in leads.services"
+        )
 
     def refused(self, lead, form, exc):
         """Hook: what to show beside the message (the negative list's entries)."""
@@ -497,6 +526,14 @@ class ShareView(LeadActionView):
 
     def perform(self, lead, form):
         services.share_lead(actor=self.request.user, lead=lead, **form.service_kwargs())
+
+
+class UnshareView(LeadActionView):
+    form_class = UnshareForm
+    success_message = gettext_lazy("已取消共享。")
+
+    def perform(self, lead, form):
+        services.unshare_lead(actor=self.request.user, lead=lead, **form.service_kwargs())
 
 
 class MovePoolView(LeadActionView):

@@ -240,6 +240,10 @@ class VisitDetailView(LedgerDetailView):
         # Investors' phone numbers only for those who call them.
         ctx["contact_phone"] = phone if scope_of(self.request.user).has(*CONTACT_PHONE_ROLES) else mask_phone(phone)
         ctx["company_url"] = company_url(visit.company_id)
+        # "报送线索" from this visit: for those who report for its unit (its team, or the county above it).
+        ctx["can_report_lead"] = visit.unit.active and any(
+            visit.unit.path.startswith(p) for p in scope_of(self.request.user).paths(*WRITER_ROLES)
+        )
         return ctx
 
 

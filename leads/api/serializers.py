@@ -14,7 +14,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chains.models import ChainSegment, IndustryChain
-from core.api.viewsets import InputSerializer, VisiblePrimaryKeyRelatedField
+from core.api.viewsets import AmountField as TypedAmountField
+from core.api.viewsets import InputSerializer, VisiblePrimaryKeyRelatedField, ref, text
 from enterprises.models import Company
 from organizations.models import Unit, User
 from outreach.api.serializers import AttachmentSerializer, PersonBriefSerializer
@@ -22,7 +23,7 @@ from outreach.models import Inspection, OutboundTrip, PromotionEvent, Visit
 
 from .. import rules
 from ..choices import LeadSource
-from ..models import Lead, LeadConflict, LeadPool, LeadSettings
+from ..models import Lead, LeadConflict, LeadPool, LeadSettings, NegativeListEntry
 from ..tables import is_overdue
 
 # --- Output ---------------------------------------------------------------------------------
@@ -46,6 +47,8 @@ class LeadSerializer(serializers.ModelSerializer):
     receiving_unit_name = serializers.CharField(source="receiving_unit.name", read_only=True, default="")
     is_effective = serializers.BooleanField(read_only=True, default=None)
     overdue = serializers.SerializerMethodField()
+    is_duplicate = serializers.SerializerMethodField(help_text="是否已被认定为另一条线索的重复线索（不计数）")
+    duplicate_of = serializers.SerializerMethodField(help_text="与之重复的线索ID（仅当您可查看该线索时给出）")
 
     class Meta:
         model = Lead
@@ -91,6 +94,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "feedback_due",
             "overdue",
             "is_effective",
+            "is_duplicate",
             "duplicate_of",
             "created_at",
             "updated_at",
@@ -100,6 +104,15 @@ class LeadSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_overdue(self, lead):
         return is_overdue(lead, self.context.get("today"))
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_duplicate(self, lead):
+        return lead.duplicate_of_id is not None
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_duplicate_of(self, lead):
+        # Named only to those who may open that lead: a holder learns that its lead is a duplicate, not of which.
+        return lead.duplicate_of_id if getattr(lead, "duplicate_of_visible", False) else None
 
 
 class TimelineEntrySerializer(serializers.Serializer):
@@ -246,28 +259,10 @@ class LeadConflictSerializer(serializers.ModelSerializer):
 # --- Input ----------------------------------------------------------------------------------
 
 
-def text(max_length=None, **kwargs):
-    kwargs.setdefault("required", False)
-    kwargs.setdefault("allow_blank", True)
-    if max_length:
-        kwargs["max_length"] = max_length
-    return serializers.CharField(**kwargs)
-
-
-def ref(model, **kwargs):
-    kwargs.setdefault("required", False)
-    kwargs.setdefault("allow_null", True)
-    return VisiblePrimaryKeyRelatedField(model, **kwargs)
-
-
-class AmountField(serializers.CharField):
-    """An amount as typed: a number, or text such as "约5000万" or "5亿元"; leads.services understands it."""
+class AmountField(TypedAmountField):
+    """The estimated amount as typed (leads.services.parse_estimated_amount reads it)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("allow_null", True)
-        kwargs.setdefault("max_length", 40)
         kwargs.setdefault("help_text", "拟投资额，默认以万元计；也可写“约5000万”“5亿元”")
         super().__init__(**kwargs)
 
@@ -326,6 +321,10 @@ class ShareSerializer(InputSerializer):
     unit = VisiblePrimaryKeyRelatedField(Unit, help_text="共享单位ID")
 
 
+class UnshareSerializer(InputSerializer):
+    unit = VisiblePrimaryKeyRelatedField(Unit, help_text="取消共享的单位ID")
+
+
 class PoolField(serializers.PrimaryKeyRelatedField):
     """A pool by id; the service checks it is one of the lead's own city."""
 
@@ -368,3 +367,102 @@ class ConflictDecideSerializer(InputSerializer):
     leading_unit = VisiblePrimaryKeyRelatedField(Unit, help_text="牵头单位ID：撞单涉及的单位之一")
     same_lead = serializers.BooleanField(required=False, default=False, help_text="认定两条线索为同一线索")
     decision = text()
+
+
+# --- The office's settings ----------------------------------------------------------------------
+
+POOL_KIND_HELP = "open 跟进中；landed 已落地；lost 已失效"
+
+
+class LeadSettingsSerializer(serializers.ModelSerializer):
+    """A city's lead rules; a city that never changed them shows the defaults (id is then null)."""
+
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    grades = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="线索等级，从高到低")
+
+    class Meta:
+        model = LeadSettings
+        fields = [
+            "id",
+            "owner",
+            "owner_name",
+            "grades",
+            "requires_investor",
+            "requires_content",
+            "min_content_length",
+            "requires_amount",
+            "requires_contact",
+            "assess_working_days",
+            "feedback_days",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class LeadSettingsUpdateSerializer(InputSerializer):
+    grades = serializers.ListField(
+        child=serializers.CharField(allow_blank=True, max_length=50),
+        required=False,
+        allow_empty=True,
+        help_text='线索等级列表，从高到低，如 ["A", "B", "C"]',
+    )
+    requires_investor = serializers.BooleanField(required=False)
+    requires_content = serializers.BooleanField(required=False)
+    min_content_length = serializers.IntegerField(required=False)
+    requires_amount = serializers.BooleanField(required=False)
+    requires_contact = serializers.BooleanField(required=False)
+    assess_working_days = serializers.IntegerField(required=False, help_text="研判时限（工作日），自收集之日起计")
+    feedback_days = serializers.IntegerField(required=False, help_text="反馈时限（自然日），自录入之日起计")
+
+
+class LeadPoolSerializer(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    # Plain text, not an enum: several models have a "kind" and their enums would collide in the schema.
+    kind = serializers.CharField(read_only=True, help_text=POOL_KIND_HELP)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    lead_count = serializers.IntegerField(read_only=True, default=None, help_text="库中线索数（含重复线索）")
+
+    class Meta:
+        model = LeadPool
+        fields = ["id", "owner", "owner_name", "code", "name", "kind", "kind_display", "sort_order", "active"]
+        fields += ["lead_count", "updated_at"]
+        read_only_fields = fields
+
+
+class LeadPoolUpdateSerializer(InputSerializer):
+    code = text(32, help_text="编码：字母、数字、下划线或连字符，本市唯一")
+    name = text(50, help_text="名称，本市唯一")
+    kind = text(8, help_text=POOL_KIND_HELP)
+    sort_order = serializers.IntegerField(required=False, help_text="排序，小的在前")
+    active = serializers.BooleanField(required=False, help_text="启用；库中还有线索时不能停用")
+
+
+class LeadPoolCreateSerializer(LeadPoolUpdateSerializer):
+    code = text(32, required=True, help_text="编码：字母、数字、下划线或连字符，本市唯一")
+    name = text(50, required=True, help_text="名称，本市唯一")
+    kind = text(8, default="open", help_text=POOL_KIND_HELP)
+    active = serializers.BooleanField(required=False, default=True)
+    owner = ref(Unit, help_text="所属城市ID（默认：您任招商中心工作人员的城市）")
+
+
+class NegativeListEntrySerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    chain_name = serializers.CharField(source="chain.name", read_only=True, default="")
+
+    class Meta:
+        model = NegativeListEntry
+        fields = ["id", "unit", "unit_name", "industry", "chain", "chain_name", "keywords", "reason"]
+        fields += ["created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class NegativeListEntryUpdateSerializer(InputSerializer):
+    unit = ref(Unit, help_text="县（市、区）或开发区ID")
+    industry = text(100, help_text="限制或禁止的产业")
+    chain = ref(IndustryChain, help_text="产业链ID（与关键词至少填一项）")
+    keywords = text(200, help_text="关键词，多个用顿号或逗号分隔")
+    reason = text(200)
+
+
+class NegativeListEntryCreateSerializer(NegativeListEntryUpdateSerializer):
+    unit = VisiblePrimaryKeyRelatedField(Unit, help_text="县（市、区）或开发区ID")

@@ -1,33 +1,36 @@
-"""/api/v1/leads/ and /api/v1/lead-conflicts/: leads and conflicts (撞单) for integrators.
+"""/api/v1/leads/, /api/v1/lead-conflicts/ and the office's settings (/api/v1/lead-settings/, /api/v1/lead-pools/,
+/api/v1/negative-list/): leads, conflicts (撞单) and the rules they follow, for integrators.
 
 Thin views: the input serializer checks the shape, one service in leads.services makes
 the change (and its audit record), the answer is the lead read back in scope. Lists use
 the page's FilterSet and cost a fixed number of queries per page.
 
-The actions (assess, accept, return, reassign, share, move-pool, follow-up, close, reopen)
+The actions (assess, accept, return, reassign, share, unshare, move-pool, follow-up, close, reopen)
 are POSTs on a lead the user may see (otherwise 404); who may take which the service
 decides (otherwise 403 with its message), since a unit a lead is shared with may follow
 it up without being able to edit it.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from core.api.exceptions import NOT_FOUND_MESSAGE
-from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSet
 from core.scope import forget_scope, scope_of
 from organizations.choices import Role
 
 from .. import selectors, services
 from ..filtersets import LeadFilterSet, settings_for, with_effective_for
-from ..models import Lead, LeadConflict
+from ..models import Lead, LeadConflict, LeadPool, LeadSettings, NegativeListEntry
 from ..views import ACTION_PARTIES, DENIED, lead_conflict_annotations, lead_queryset, may, parties
 from . import serializers as s
 
@@ -47,6 +50,7 @@ ACTION_NAMES = {
     "return_lead": "return",
     "reassign": "reassign",
     "share": "share",
+    "unshare": "unshare",
     "move_pool": "move-pool",
     "follow_up": "follow-up",
     "close": "close",
@@ -58,6 +62,19 @@ def lead_action(input_serializer, summary, description=""):
     """Schema for one POST action on a lead."""
     return extend_schema(
         summary=summary, description=description, request=input_serializer, responses=s.LeadDetailSerializer
+    )
+
+
+def with_duplicate_visibility(queryset, user):
+    """Annotate `duplicate_of_visible`: the lead a duplicate was merged into is named only to those who may open it.
+
+    Evaluated only for the rare duplicate rows (CASE), so a list page costs no extra query.
+    """
+    visible = Exists(Lead.objects.visible_to(user).filter(pk=OuterRef("duplicate_of_id")))
+    return queryset.annotate(
+        duplicate_of_visible=Case(
+            When(duplicate_of__isnull=True, then=Value(False)), default=visible, output_field=BooleanField()
+        )
     )
 
 
@@ -83,6 +100,7 @@ class LeadViewSet(ScopedModelViewSet):
         "return_lead": s.ReturnSerializer,
         "reassign": s.ReassignSerializer,
         "share": s.ShareSerializer,
+        "unshare": s.UnshareSerializer,
         "move_pool": s.MovePoolSerializer,
         "follow_up": s.FollowUpSerializer,
         "close": s.CloseSerializer,
@@ -100,7 +118,7 @@ class LeadViewSet(ScopedModelViewSet):
             queryset = selectors.leads_for(user).prefetch_related("reporters")
         else:
             queryset = lead_queryset(user)
-        return with_effective_for(queryset, settings_for(user))
+        return with_duplicate_visibility(with_effective_for(queryset, settings_for(user)), user)
 
     def get_serializer_class(self):
         return s.LeadSerializer if self.action in LIST_ACTIONS else s.LeadDetailSerializer
@@ -224,6 +242,11 @@ class LeadViewSet(ScopedModelViewSet):
     def share(self, request, *args, **kwargs):
         return self.act(lambda lead, data: services.share_lead(actor=request.user, lead=lead, **data))
 
+    @lead_action(s.UnshareSerializer, "取消共享", "招商中心不再与该单位共享线索，该单位随即不能再查看。")
+    @action(detail=True, methods=["post"])
+    def unshare(self, request, *args, **kwargs):
+        return self.act(lambda lead, data: services.unshare_lead(actor=request.user, lead=lead, **data))
+
     @lead_action(s.MovePoolSerializer, "转库")
     @action(detail=True, methods=["post"], url_path="move-pool", url_name="move-pool")
     def move_pool(self, request, *args, **kwargs):
@@ -284,3 +307,160 @@ class LeadConflictViewSet(ScopedReadOnlyViewSet):
         services.decide_conflict(actor=request.user, conflict=conflict, **data)
         fresh = self.get_queryset().get(pk=conflict.pk)
         return Response(self.get_serializer(fresh).data)
+
+
+# --- The office's settings: /api/v1/lead-settings/, /api/v1/lead-pools/, /api/v1/negative-list/ -------------
+
+
+def office_city(request, wanted=None):
+    """The city whose settings the caller keeps: the first where they are office staff, or `?city=<id>` of those."""
+    cities = list(selectors.office_cities(request.user))
+    if not cities:
+        raise PermissionDenied(_("只有城市招商中心工作人员可以设置线索规则。"))
+    wanted = wanted if wanted is not None else request.query_params.get("city")
+    if not wanted:
+        return cities[0]
+    for city in cities:
+        if str(city.pk) == str(getattr(wanted, "pk", wanted)):
+            return city
+    raise Http404(NOT_FOUND_MESSAGE)
+
+
+CITY_PARAMETER = OpenApiParameter(
+    "city", int, description="城市ID（可选，限您任招商中心工作人员的城市；默认第一个）", required=False
+)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[CITY_PARAMETER],
+        summary="线索规则",
+        description="本市（?city= 可选，限您任招商中心工作人员的城市）的实效线索规则、线索等级和时限；"
+        "从未修改过的城市显示默认值（id 为空）。",
+    ),
+    partial_update=extend_schema(
+        parameters=[CITY_PARAMETER],
+        summary="修改线索规则",
+        description="只改给出的字段；grades 为从高到低的等级列表，不能为空。",
+    ),
+)
+class LeadSettingsViewSet(ScopedViewSet):
+    """One city's lead rules, read and changed by its office only (everyone else 403)."""
+
+    model = LeadSettings
+    serializer_class = s.LeadSettingsSerializer
+    input_serializer_classes = {"partial_update": s.LeadSettingsUpdateSerializer}
+    pagination_class = None
+
+    def retrieve(self, request, *args, **kwargs):
+        city = office_city(request)
+        return Response(self.get_serializer(selectors.settings_or_defaults(city)).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        city = office_city(request)
+        data = self.validated_input(partial=True)
+        settings = services.update_lead_settings(actor=request.user, owner=city, **data)
+        return Response(self.get_serializer(settings).data)
+
+
+POOL_FIELDS = ("code", "name", "kind", "sort_order", "active")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="线索库列表", description="本人所在城市的线索库（含已停用的），按排序。"),
+    retrieve=extend_schema(summary="线索库详情"),
+    create=extend_schema(
+        summary="添加线索库",
+        description="仅招商中心。kind：open 跟进中、landed 已落地、lost 已失效；不给 sort_order 则排在最后。",
+    ),
+    partial_update=extend_schema(
+        summary="修改线索库",
+        description="改名、调整排序、改变性质或停用（active=false）；库中还有线索时不能停用或改变性质。",
+    ),
+)
+class LeadPoolViewSet(ScopedModelViewSet):
+    """A city's pools: read by everyone working in the city (a county moves leads between them), set by its office."""
+
+    model = LeadPool
+    serializer_class = s.LeadPoolSerializer
+    filterset_fields = ["owner", "active"]
+    input_serializer_classes = {"create": s.LeadPoolCreateSerializer, "partial_update": s.LeadPoolUpdateSerializer}
+
+    def get_queryset(self):
+        return (
+            LeadPool.objects.visible_to(self.request.user)
+            .select_related("owner")
+            .annotate(lead_count=Count("leads"))
+            .order_by("owner__path", "sort_order", "id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        office_city(request)  # anyone who keeps no city's settings is refused before their body is looked at
+        return super().create(request, *args, **kwargs)
+
+    def create_object(self, data):
+        data = dict(data)
+        city = office_city(self.request)
+        owner = data.pop("owner", None)
+        if owner is not None and owner.pk not in {c.pk for c in selectors.office_cities(self.request.user)}:
+            raise DjangoValidationError({"owner": _("所属城市须为您任招商中心工作人员的城市。")})
+        owner = owner or city
+        fields = {field: data.get(field) for field in POOL_FIELDS}
+        return services.save_pool(actor=self.request.user, owner=owner, **fields)
+
+    def update_object(self, pool, data):
+        fields = {field: data.get(field, getattr(pool, field)) for field in POOL_FIELDS}
+        return services.save_pool(actor=self.request.user, owner=pool.owner, pool=pool, **fields)
+
+
+NEGATIVE_FIELDS = ("unit", "industry", "chain", "keywords", "reason")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="负面清单列表",
+        description="招商中心和市领导看本市各县区、开发区的负面清单，县区/开发区看本单位的；可按 unit、chain 筛选。",
+    ),
+    retrieve=extend_schema(summary="负面清单条目"),
+    create=extend_schema(
+        summary="添加负面清单条目",
+        description="仅本市招商中心。unit 须为本市的县（市、区）或开发区；chain 与 keywords 至少给一项。",
+    ),
+    partial_update=extend_schema(summary="修改负面清单条目"),
+    destroy=extend_schema(summary="删除负面清单条目", description="审计日志保留被删除条目的内容。"),
+)
+class NegativeListViewSet(ScopedModelViewSet):
+    """The industries each county or zone refuses (负面清单, seed 001), checked when a lead is pushed there."""
+
+    model = NegativeListEntry
+    serializer_class = s.NegativeListEntrySerializer
+    filterset_fields = ["unit", "chain"]
+    input_serializer_classes = {
+        "create": s.NegativeListEntryCreateSerializer,
+        "partial_update": s.NegativeListEntryUpdateSerializer,
+    }
+
+    def get_queryset(self):
+        return (
+            NegativeListEntry.objects.visible_to(self.request.user)
+            .select_related("unit", "chain")
+            .order_by("unit__path", "industry", "id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        # Only an office keeps negative lists: anyone else is refused before their body is looked at.
+        if not scope_of(request.user).has(Role.OFFICE_STAFF):
+            raise PermissionDenied(services.NEGATIVE_LIST_DENIED)
+        return super().create(request, *args, **kwargs)
+
+    def create_object(self, data):
+        return services.save_negative_list_entry(actor=self.request.user, **data)
+
+    def update_object(self, entry, data):
+        fields = {field: data.get(field, getattr(entry, field)) for field in NEGATIVE_FIELDS}
+        return services.save_negative_list_entry(actor=self.request.user, entry=entry, **fields)
+
+    def destroy(self, request, *args, **kwargs):
+        entry = self.get_object()
+        services.delete_negative_list_entry(actor=request.user, entry=entry)
+        return Response(status=status.HTTP_204_NO_CONTENT)

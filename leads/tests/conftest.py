@@ -93,3 +93,29 @@ def accepted(org, dispatched):
         return services.accept_lead(actor=org["county"], lead=dispatched(**kw))
 
     return make
+
+
+@pytest.fixture
+def other_office(org):
+    """Another city's office (临汾市): to it 运城's settings, pools and negative lists are strangers'."""
+    return make_person("lf_office", org.other_city, Role.OFFICE_STAFF, "临汾招商中心小郝", role_unit=org.other_city)
+
+
+OUR_POOL = "运城重点项目库"
+OUR_ENTRY = "高耗能化工"
+
+
+@pytest.fixture
+def ours(org, chain):
+    """运城's pools (the defaults and one of its own) and a negative-list entry of 盐湖区."""
+    from leads import services
+    from leads.choices import PoolKind
+
+    office = org["office"]
+    pool = services.save_pool(
+        actor=office, owner=org.city, code="key", name=OUR_POOL, kind=PoolKind.OPEN, sort_order=15, active=True
+    )
+    entry = services.save_negative_list_entry(
+        actor=office, unit=org.county, industry=OUR_ENTRY, keywords="电石、焦化", reason="不符合盐湖区环保要求"
+    )
+    return {"pool": pool, "entry": entry}

@@ -1,9 +1,6 @@
 """The demo leads reproduce seed 000's funnel (781 : 579 : 112 : 22) and load once."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from leads.choices import ConflictStatus, LeadEventKind, LeadStatus
 from leads.demo import load_leads_demo
@@ -15,9 +12,8 @@ CONNECTED_POOLS = ("negotiating", "signed", "landed")
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
-    return Unit.objects.get(code="YC")
+def demo(loaded_demo, db):
+    return loaded_demo
 
 
 def test_the_teams_funnel_is_seed_000s(demo):

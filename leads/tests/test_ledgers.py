@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from chains.models import IndustryChain, IndustryCluster
 from core.ledgers import export_ledger, get_ledger, import_ledger
@@ -105,9 +106,10 @@ def test_a_team_imports_its_lead_ledger_under_a_title_row(org, copper):
     # The city's first open pool (线索库), created the first time, holds every imported lead.
     assert {lead.pool.name for lead in leads.values()} == {"线索库"}
     assert first.pool == first_open_pool(org.city)
-    # Assessment is due within 3 working days, feedback within a week, from the day collected.
+    # Assessment is due within 3 working days of the day collected; feedback within a week of the day it reached
+    # the office (the import), as for a lead typed in (leads.services.lead_due_dates).
     assert first.assess_due == add_working_days(datetime.date(2023, 4, 5), 3)
-    assert first.feedback_due == datetime.date(2023, 4, 12)
+    assert first.feedback_due == timezone.localdate() + datetime.timedelta(days=7)
     # New investors enter the city's directory.
     assert first.investor.name == "北京测试1号铜业有限公司" and first.investor.owner == org.city
     second = leads["年产2万吨铜箔项目"]
@@ -332,3 +334,24 @@ def test_the_commands_import_and_export_the_lead_ledger(org, copper, tmp_path):
     target = tmp_path / "out.xlsx"
     call_command("export_ledger", "leads", "--org", "YC-T-BJ", "--out", str(target), stdout=io.StringIO())
     assert read_xlsx(target.read_bytes()).max_row == 4  # title, headers, two leads
+
+
+def test_an_imported_lead_gets_the_deadlines_a_typed_one_gets(org, copper):
+    """Both count the feedback from the day the lead reached the office, the assessment from the day collected."""
+    from leads import services
+
+    # Collected in a 调休 week; the office has a different feedback time limit than the default.
+    services.update_lead_settings(actor=org["office"], owner=org.city, feedback_days=10)
+    assert run(org, lead_file([lead_row(1, date="2023年9月28日")])).ok
+    imported = Lead.objects.get()
+    typed = services.create_lead(
+        actor=org["team_member"],
+        name="手工录入的铜箔项目",
+        collected_date=datetime.date(2023, 9, 28),
+        investor_name="北京测试9号铜业有限公司",
+    )
+    assert (imported.assess_due, imported.feedback_due) == (typed.assess_due, typed.feedback_due)
+    assert imported.assess_due == datetime.date(2023, 10, 9), "three working days after 9-28 skip 国庆, count 调休"
+    assert imported.feedback_due == timezone.localdate() + datetime.timedelta(days=10)
+    # An old ledger's leads are not born past their feedback deadline.
+    assert imported.feedback_due > timezone.localdate()
