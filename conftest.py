@@ -19,6 +19,33 @@ def chinese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo (`load_demo`), loaded once per test module inside a transaction rolled back at its end.
+
+    Loading it takes seconds; tests that only read it share one load. Uploaded evidence goes to a
+    temporary media folder, never into data/.
+    """
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    from organizations.models import Unit
+
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        loaded = transaction.atomic()
+        loaded.__enter__()
+        try:
+            call_command("load_demo", stdout=io.StringIO())
+            yield Unit.objects.get(code="YC")
+        finally:
+            transaction.set_rollback(True)
+            loaded.__exit__(None, None, None)
+
+
 @pytest.fixture
 def org(db):
     return Org()

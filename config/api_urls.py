@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("enterprises.api.urls")),
     path("", include("outreach.api.urls")),
     path("", include("leads.api.urls")),
+    path("", include("projects.api.urls")),
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("companies/", include("enterprises.urls")),
     path("outreach/", include("outreach.urls")),
     path("leads/", include("leads.urls")),
+    path("projects/", include("projects.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("i18n/", include("django.conf.urls.i18n")),

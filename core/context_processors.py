@@ -20,7 +20,8 @@ def _item(label, url_name, icon, children=None):
 
 
 def _lead_entries(scope):
-    """The 线索 menu: the office's queue, a county's incoming leads, a team's own, all, and the ledger import."""
+    """The 线索 menu: the office's queue, a county's incoming leads, a team's own, all, the ledger import, and
+    the office's settings (rule, pools, negative lists)."""
     entries = []
     if scope.has(Role.OFFICE_STAFF):
         entries.append((_("研判队列"), reverse("leads:assessment_queue"), "inbox"))
@@ -32,6 +33,28 @@ def _lead_entries(scope):
     entries.append((_("全部线索"), reverse("leads:lead_list"), "list-ul"))
     if scope.has(*LEAD_WRITER_ROLES):
         entries.append((_("导入线索台账"), reverse("core:import_upload", args=["leads"]), "upload"))
+    if scope.has(Role.OFFICE_STAFF):
+        entries.append((_("线索规则与设置"), reverse("leads:settings"), "gear"))
+    return entries
+
+
+# Who works projects (domain.md §7): the office, counties and zones, leaders, verifiers, departments.
+PROJECT_ROLES = (Role.OFFICE_STAFF, Role.COUNTY_STAFF, Role.LEADER, Role.VERIFIER, Role.DEPARTMENT_STAFF)
+
+
+def _project_entries(scope):
+    """The 项目 menu: all projects, a new one, the verifier's queue, the dispatch, the library, the rounds and the
+    office's counting rules."""
+    entries = [(_("全部项目"), reverse("projects:project_list"), "list-ul")]
+    if scope.has(Role.OFFICE_STAFF, Role.COUNTY_STAFF):
+        entries.append((_("新建项目"), reverse("projects:project_create"), "plus-circle"))
+    if scope.has(Role.VERIFIER):
+        entries.append((_("待核验"), reverse("projects:verify_queue"), "patch-check"))
+    entries.append((_("月度调度"), reverse("projects:dispatch"), "calendar-check"))
+    entries.append((_("项目库"), reverse("projects:library"), "archive"))
+    entries.append((_("三个一批"), reverse("projects:round_list"), "collection"))
+    if scope.has(Role.OFFICE_STAFF):
+        entries.append((_("统计口径"), reverse("projects:settings"), "gear"))
     return entries
 
 
@@ -57,6 +80,8 @@ def navigation(request):
         items.append(_item(_("线索"), None, "lightbulb", _lead_entries(scope)))
         items.append(_item(_("目标企业库"), "enterprises:company_list", "buildings"))
         items.append(_item(_("产业链"), "chains:chain_list", "diagram-2"))
+    if scope.has(*PROJECT_ROLES):
+        items.append(_item(_("项目"), None, "building-gear", _project_entries(scope)))
     if scope.by_role and not scope.has(Role.AUDIT_ADMIN) or scope.has(Role.SYSTEM_ADMIN):
         items.append(_item(_("组织架构"), "organizations:unit_tree", "diagram-3"))
         items.append(_item(_("人员"), "organizations:person_list", "people"))

@@ -21,6 +21,8 @@ class Role(models.TextChoices):
     COUNTY_STAFF = "county_staff", _("县区/开发区工作人员")
     DEPARTMENT_STAFF = "department_staff", _("部门工作人员")
     LEADER = "leader", _("领导")
+    # Confirms the evidence of a project's move to 签约 or beyond (four eyes): never the one who recorded it.
+    VERIFIER = "verifier", _("项目核验员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
@@ -52,6 +54,7 @@ ROLE_UNIT_KINDS = {
     Role.COUNTY_STAFF: {UnitKind.COUNTY, UnitKind.ZONE},
     Role.DEPARTMENT_STAFF: {UnitKind.DEPARTMENT},
     Role.LEADER: {UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY, UnitKind.ZONE},
+    Role.VERIFIER: {UnitKind.CITY, UnitKind.COUNTY, UnitKind.ZONE, UnitKind.DEPARTMENT},
     Role.SYSTEM_ADMIN: {UnitKind.PROVINCE, UnitKind.CITY},
     Role.AUDIT_ADMIN: {UnitKind.PROVINCE, UnitKind.CITY},
 }

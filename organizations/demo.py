@@ -118,6 +118,7 @@ PEOPLE = [
     ("yanhu", "张伟", "盐湖区招商服务中心副主任", "YC-YH", Role.COUNTY_STAFF, "YC-YH"),
     ("ziranziyuan", "赵敏", "市自然资源局规划科科长", "YC-ZRZYJ", Role.DEPARTMENT_STAFF, "YC-ZRZYJ"),
     ("leader", "刘市长", "运城市副市长", "YC", Role.LEADER, "YC"),
+    ("hejian", "陈静", "市招商投资促进中心项目核验员", "YC-ZSZX", Role.VERIFIER, "YC"),
 ]
 PHONES = {"wangfeng": "13935900001", "hz_member": "13935900002", "yanhu": "13935900003", "zhongxin": "03592020000"}
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "enterprises",
     "outreach",
     "leads",
+    "projects",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,16 @@ SPECTACULAR_SETTINGS = {
         "CompanyKindEnum": "enterprises.choices.CompanyKind",
         "LeaderKindEnum": "chains.choices.LeaderKind",
         "CompanyCategoryEnum": "enterprises.choices.CompanyCategory",
+        "ProjectKindEnum": "projects.choices.ProjectKind",
+        "ProjectStageEnum": "projects.choices.Stage",
+        "EvidenceKindEnum": "projects.choices.EvidenceKind",
+        "StageVerificationEnum": "projects.choices.Verification",
+        "SigningFormEnum": "projects.choices.SigningForm",
+        "DutyEnum": "projects.choices.Duty",
+        "AmendmentKindEnum": "projects.choices.AmendmentKind",
+        "RoundLevelEnum": "projects.choices.RoundLevel",
+        "RoundBatchEnum": "projects.choices.Batch",
+        "RateBasisEnum": "projects.choices.RateBasis",
     },
 }
 

@@ -67,6 +67,33 @@ class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.visible_to(getattr(request, "user", None))
 
 
+def text(max_length=None, **kwargs):
+    """An optional text input (blank allowed): the API's usual free-text field."""
+    kwargs.setdefault("required", False)
+    kwargs.setdefault("allow_blank", True)
+    if max_length:
+        kwargs["max_length"] = max_length
+    return serializers.CharField(**kwargs)
+
+
+def ref(model, **kwargs):
+    """An optional reference by id to a record the user may see (null clears it)."""
+    kwargs.setdefault("required", False)
+    kwargs.setdefault("allow_null", True)
+    return VisiblePrimaryKeyRelatedField(model, **kwargs)
+
+
+class AmountField(serializers.CharField):
+    """An amount as typed: a number, or text such as "约5000万" or "5亿元"; the services parse it (core.parsing)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+
 class ChoiceListField(serializers.ListField):
     """A list of choices; a bad item gets one flat message on the field, not one keyed by position."""
 

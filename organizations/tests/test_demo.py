@@ -2,11 +2,19 @@
 
 import io
 
+import pytest
 from django.core.management import call_command
 
 from organizations.choices import Role, UnitKind
 from organizations.demo import DEMO_PASSWORD
 from organizations.models import Membership, Unit, User
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    # The demo's projects carry scanned evidence: it goes to a temporary folder, never to data/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 def test_demo_has_the_seven_teams_and_seventeen_squads_of_seed_000(db):

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         from chains.demo import load_chains_demo
         from leads.demo import load_leads_demo
         from outreach.demo import load_outreach_demo
+        from projects.demo import OTHER_PEOPLE, load_projects_demo
 
         city = Unit.objects.get(code="YC")
         office = User.objects.get(username="zhongxin")
@@ -41,3 +42,6 @@ class Command(BaseCommand):
         self.stdout.write("台账：" + "，".join(f"{k} {v}" for k, v in counts.items()) + "。")
         leads = load_leads_demo(city_code="YC")
         self.stdout.write("线索：" + "，".join(f"{k} {v}" for k, v in leads.items()) + "。")
+        projects = load_projects_demo(city=city, actor=office)
+        self.stdout.write("项目：" + "，".join(f"{k} {v}" for k, v in projects.items()) + "。")
+        self.stdout.write("古县、阳城、交城的演示账号：" + "、".join(f"{p[0]}（{p[1]}）" for p in OTHER_PEOPLE) + "。")
