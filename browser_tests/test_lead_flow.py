@@ -14,14 +14,14 @@ from outreach import services as outreach_services
 PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
-def open_as(browser, live_server, username, violations, **device):
+def open_as(browser, live_server, username, violations, password=PERSONA_PASSWORD, **device):
     context = browser.new_context(locale="zh-CN", base_url=live_server.url, **device)
     page = context.new_page()
     page.set_default_timeout(15000)
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PERSONA_PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("[data-testid=login-submit]")
     page.wait_for_url(f"{live_server.url}/")
     return context, page

@@ -107,3 +107,55 @@ def test_a_start_with_its_permit_counts_once_the_verifier_confirms_it(
     finally:
         for context in contexts:
             context.close()
+
+
+def test_the_demos_gu_county_rate_moves_when_its_last_signed_project_starts(
+    browser, live_server, transactional_db, settings, tmp_path
+):
+    """On the demo: 古县经开区 records the start of 甲醇汽车示范运营项目 with its permit, 临汾's verifier confirms it,
+    and 古县's 签约开工率 over its seven rounds goes from the published 96% to 100%."""
+    import io
+
+    from django.core.management import call_command
+
+    from organizations.demo import DEMO_PASSWORD
+    from organizations.models import Unit
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", stdout=io.StringIO())
+    zone = Unit.objects.get(code="LF-GX-KFQ")
+    project = Project.objects.get(host_unit=zone, name__contains="甲醇汽车示范运营")
+    assert project.stage == Stage.SIGNED and project.started_on is None
+    rates = f"/projects/rounds/rates/?unit={zone.pk}&basis=amount"
+
+    violations, contexts = [], []
+    try:
+        context, zone_staff = open_as(browser, live_server, "guxian_kfq", violations, DEMO_PASSWORD)
+        contexts.append(context)
+        zone_staff.goto(rates)
+        assert zone_staff.inner_text("[data-testid=figure-signed_started]").startswith("96%")
+
+        zone_staff.goto(project.get_absolute_url())
+        open_action(zone_staff, "move")
+        zone_staff.select_option("select[name=move-to]", Stage.STARTED.value)
+        zone_staff.fill("input[name=move-happened_on]", "2023-12-20")
+        zone_staff.select_option("select[name=move-evidence_kind]", EvidenceKind.SITE_PHOTO.value)
+        zone_staff.set_input_files(
+            "input[name=move-files]", files=[{"name": "开工现场.png", "mimeType": "image/png", "buffer": PNG}]
+        )
+        zone_staff.click("[data-testid=submit-move]")
+        zone_staff.wait_for_selector("[data-testid=pending-alert]")
+        change = StageChange.objects.get(project=project, to_stage=Stage.STARTED)
+
+        context, verifier = open_as(browser, live_server, "linfen_hy", violations, DEMO_PASSWORD)
+        contexts.append(context)
+        verifier.goto("/projects/verify/")
+        verifier.click(f"[data-testid=confirm-{change.pk}]")
+        verifier.wait_for_selector(".alert-success")
+
+        zone_staff.goto(rates)
+        assert zone_staff.inner_text("[data-testid=figure-signed_started]").startswith("100%")
+        assert not violations, violations
+    finally:
+        for context in contexts:
+            context.close()
