@@ -92,6 +92,8 @@ class ProjectFilterSet(StyledFilterSet):
     signed_to = django_filters.DateFilter(
         label=_("签约日期止"), field_name="signed_on", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
     )
+    # 统计口径: a renamed or re-signed project continues another and is not counted again.
+    first_signing = yes_no_filter(_("计入统计的首次签约（不含更名、重签）"), method="filter_first_signing")
     pending = yes_no_filter(_("阶段变更待核验"), method="filter_pending")
     overdue_report = yes_no_filter(_("上月进展未报或逾期"), method="filter_overdue_report")
     in_library = yes_no_filter(_("已入库"), field_name="in_library")
@@ -116,6 +118,7 @@ class ProjectFilterSet(StyledFilterSet):
             "amount_max",
             "signed_from",
             "signed_to",
+            "first_signing",
             "pending",
             "overdue_report",
             "in_library",
@@ -164,6 +167,9 @@ class ProjectFilterSet(StyledFilterSet):
 
     def filter_reached(self, queryset, name, value):
         return queryset.filter(**{f"{REACHED_FIELD[value]}__isnull": False})
+
+    def filter_first_signing(self, queryset, name, value):
+        return queryset.filter(predecessor__isnull=value)
 
     def filter_pending(self, queryset, name, value):
         pending = ~Q(stage=F("verified_stage"))

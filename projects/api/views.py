@@ -524,7 +524,7 @@ class RoundViewSet(ServiceCreateMixin, ScopedReadOnlyViewSet):
 
     @staticmethod
     def signed_link_params(unit, start, end, min_amount):
-        params = {"reached": "signed"}
+        params = {"reached": "signed", "first_signing": "true"}
         if unit is not None:
             params["unit"] = unit.pk
         if start:

@@ -455,3 +455,18 @@ def test_a_lead_accepted_by_a_county_becomes_its_project_with_investor_content_a
     # The team that found the lead sees what became of it.
     assert Project.objects.visible_to(org["team_member"]).filter(pk=project.pk).exists()
     assert not Project.objects.visible_to(org["outsider"]).filter(pk=project.pk).exists()
+
+
+def test_the_list_behind_the_signed_rates_leaves_out_a_re_signed_project(org, make_project, move, rf):
+    from projects.filtersets import ProjectFilterSet
+
+    first = make_project(name="原项目")
+    move(first, Stage.SIGNED, D(2022, 3, 1))
+    again = make_project(name="重新签约项目", predecessor=first)
+    move(again, Stage.SIGNED, D(2022, 9, 1))
+    request = rf.get("/projects/")
+    request.user = org["office"]
+    found = ProjectFilterSet(
+        {"reached": "signed", "first_signing": "true"}, queryset=Project.objects.all(), request=request
+    ).qs
+    assert list(found) == [first] == list(Project.objects.counted())

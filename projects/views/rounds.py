@@ -289,6 +289,7 @@ class RoundRatesView(RoleRequiredMixin, TemplateView):
         single_minimum = next(iter(minimums.values())) if len(minimums) == 1 else None
         drill = {
             "reached": "signed",
+            "first_signing": "true",
             "unit": unit.pk if unit else None,
             "signed_from": start.isoformat() if start else None,
             "signed_to": end.isoformat() if end else None,
