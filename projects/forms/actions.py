@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput, RecordActionForm
 from leads.forms import plain_amount
 
 from .. import selectors
@@ -25,36 +25,11 @@ from .common import (
 # --- Actions on a project's page -----------------------------------------------------------------
 
 
-class ActionForm(BootstrapMixin, forms.Form):
+class ActionForm(RecordActionForm):
     """One action on one project; `name` names its URL (`projects:project_<name>`) and its block on the page."""
 
-    name = ""
-    title = ""
-    submit_label = _("提交")
-    button_class = "btn-primary"
-    multipart = False
-
-    def __init__(self, *args, project=None, user=None, **kwargs):
-        self.project = project
-        self.user = user
-        kwargs.setdefault("prefix", self.name)
-        super().__init__(*args, **kwargs)
-        self.setup()
-        self._style()
-
-    def setup(self):
-        """Choices that depend on the project and the user."""
-
-    @property
-    def action_url(self):
-        return reverse(f"projects:project_{self.name}", args=[self.project.pk])
-
-    @property
-    def block_id(self):
-        return f"action-{self.name}"
-
-    def service_kwargs(self):
-        return dict(self.cleaned_data)
+    record_kwarg = "project"
+    url_prefix = "projects:project_"
 
 
 class MoveStageForm(ActionForm):
