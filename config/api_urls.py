@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("outreach.api.urls")),
     path("", include("leads.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("service.api.urls")),
 ]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("leads/", include("leads.urls")),
     path("projects/", include("projects.urls")),
+    path("complaint/", include("service.public_urls")),
+    path("service/", include("service.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -58,6 +58,31 @@ def _project_entries(scope):
     return entries
 
 
+# Who uses the service to investors (问题诉求, meetings): the office, counties, departments, leaders, the teams.
+SERVICE_ROLES = (
+    Role.OFFICE_STAFF,
+    Role.COUNTY_STAFF,
+    Role.DEPARTMENT_STAFF,
+    Role.LEADER,
+    Role.TEAM_LEADER,
+    Role.TEAM_MEMBER,
+)
+
+
+def _service_entries(scope):
+    """The 企业服务 menu: problems, a department's inbox, supervision, meetings, figures, the office's categories."""
+    entries = [(_("问题诉求"), reverse("service:problem_list"), "chat-square-text")]
+    if scope.has(Role.DEPARTMENT_STAFF):
+        entries.append((_("本部门待办"), reverse("service:inbox"), "inbox"))
+    if scope.has(Role.OFFICE_STAFF, Role.LEADER):
+        entries.append((_("督办"), reverse("service:supervision"), "exclamation-triangle"))
+    entries.append((_("会议"), reverse("service:meeting_list"), "people"))
+    entries.append((_("统计"), reverse("service:figures"), "bar-chart"))
+    if scope.has(Role.OFFICE_STAFF):
+        entries.append((_("问题类别"), reverse("service:categories"), "tags"))
+    return entries
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -82,6 +107,8 @@ def navigation(request):
         items.append(_item(_("产业链"), "chains:chain_list", "diagram-2"))
     if scope.has(*PROJECT_ROLES):
         items.append(_item(_("项目"), None, "building-gear", _project_entries(scope)))
+    if scope.has(*SERVICE_ROLES):
+        items.append(_item(_("企业服务"), None, "headset", _service_entries(scope)))
     if scope.by_role and not scope.has(Role.AUDIT_ADMIN) or scope.has(Role.SYSTEM_ADMIN):
         items.append(_item(_("组织架构"), "organizations:unit_tree", "diagram-3"))
         items.append(_item(_("人员"), "organizations:person_list", "people"))

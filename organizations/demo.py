@@ -88,7 +88,7 @@ COUNTIES = [
 ]
 
 # Departments the seeds name: the three with their own squads (000) and those that solve
-# projects' problems — approval, land, housing, power (001, 003).
+# projects' problems — approval, land, housing, power (001, 003), financing and hiring (002).
 DEPARTMENTS = [
     ("YC-GXJ", "运城市工业和信息化局", True),
     ("YC-NYNCJ", "运城市农业农村局", True),
@@ -97,6 +97,9 @@ DEPARTMENTS = [
     ("YC-ZRZYJ", "运城市自然资源局", False),
     ("YC-ZJJ", "运城市住房和城乡建设局", False),
     ("YC-GDGS", "国网运城供电公司", False),
+    # Those that answer financing and hiring problems (service demo, seed 002's 500万 of working capital).
+    ("YC-JRJ", "运城市地方金融监督管理局", False),
+    ("YC-RSJ", "运城市人力资源和社会保障局", False),
 ]
 
 SQUAD_REGIONS = [TargetRegion.YANGTZE_DELTA, TargetRegion.PEARL_DELTA, TargetRegion.JINGJINJI, TargetRegion.CHENGYU]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "outreach",
     "leads",
     "projects",
+    "service",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +254,15 @@ SPECTACULAR_SETTINGS = {
         "RoundLevelEnum": "projects.choices.RoundLevel",
         "RoundBatchEnum": "projects.choices.Batch",
         "RateBasisEnum": "projects.choices.RateBasis",
+        "LeadSourceEnum": "leads.choices.LeadSource",
+        "LeadStatusEnum": "leads.choices.LeadStatus",
+        "ProblemSourceEnum": "service.choices.Source",
+        "ProblemUrgencyEnum": "service.choices.Urgency",
+        "ProblemStatusEnum": "service.choices.ProblemStatus",
+        "ProblemSatisfactionEnum": "service.choices.Satisfaction",
+        "ProblemEventKindEnum": "service.choices.ProblemEventKind",
+        "EscalationReasonEnum": "service.choices.EscalationReason",
+        "MeetingKindEnum": "service.choices.MeetingKind",
     },
 }
 
@@ -271,6 +281,11 @@ ZS_IMPORT_MAX_ROWS = int(os.environ.get("ZS_IMPORT_MAX_ROWS", "200000"))
 ZS_IMPORT_MAX_REPORTED_ERRORS = 1000
 # Uploaded ledgers are kept here, outside MEDIA_ROOT: nothing serves them but the import pages.
 ZS_IMPORT_DIR = Path(os.environ.get("ZS_IMPORT_DIR", DATA_DIR / "imports"))
+
+# The public complaint form (接诉即办, service/public.py): per client address and hour, how many
+# complaints may be filed and how many look-ups (number + phone) made before a 429.
+ZS_COMPLAINT_PER_HOUR = int(os.environ.get("ZS_COMPLAINT_PER_HOUR", "5"))
+ZS_COMPLAINT_LOOKUPS_PER_HOUR = int(os.environ.get("ZS_COMPLAINT_LOOKUPS_PER_HOUR", "30"))
 
 # Audit records are kept at least this long; nothing in the application deletes them.
 AUDIT_RETENTION_DAYS = 180

@@ -33,6 +33,7 @@ class Command(BaseCommand):
         from leads.demo import load_leads_demo
         from outreach.demo import load_outreach_demo
         from projects.demo import OTHER_PEOPLE, load_projects_demo
+        from service.demo import STAFF, demo_complaint, load_service_demo
 
         city = Unit.objects.get(code="YC")
         office = User.objects.get(username="zhongxin")
@@ -44,4 +45,10 @@ class Command(BaseCommand):
         self.stdout.write("线索：" + "，".join(f"{k} {v}" for k, v in leads.items()) + "。")
         projects = load_projects_demo(city=city, actor=office)
         self.stdout.write("项目：" + "，".join(f"{k} {v}" for k, v in projects.items()) + "。")
+        problems = load_service_demo(city=city, actor=office)
+        self.stdout.write("问题诉求：" + "，".join(f"{k} {v}" for k, v in problems.items()) + "。")
+        self.stdout.write("部门演示账号：" + "、".join(f"{u}（{n}）" for u, n, _t, _c in STAFF if n) + "。")
+        complaint = demo_complaint(city)
+        if complaint:
+            self.stdout.write(f"接诉即办查询演示（/complaint/status/）：编号 {complaint[0]}，联系电话 {complaint[1]}。")
         self.stdout.write("古县、阳城、交城的演示账号：" + "、".join(f"{p[0]}（{p[1]}）" for p in OTHER_PEOPLE) + "。")
