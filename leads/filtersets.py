@@ -91,6 +91,10 @@ class LeadFilterSet(StyledFilterSet):
     pool = django_filters.ModelChoiceFilter(label=_("所在库"), queryset=visible_pools)
     grade = django_filters.ChoiceFilter(label=_("线索等级"), choices=(), method="filter_grade")
     unit = UnitChoiceFilter(label=_("报送或承接单位"), queryset=filter_units, method="filter_unit")
+    # As the targets count leads: by the unit that reported them (and its squads).
+    reported_by = UnitChoiceFilter(
+        label=_("报送单位"), queryset=filter_units, method="filter_reported_by", widget=forms.HiddenInput
+    )
     chain = django_filters.ModelChoiceFilter(label=_("产业链"), queryset=visible_chains)
     source = django_filters.ChoiceFilter(label=_("信息来源"), choices=LeadSource.choices)
     date_from = django_filters.DateFilter(
@@ -117,6 +121,7 @@ class LeadFilterSet(StyledFilterSet):
             "pool",
             "grade",
             "unit",
+            "reported_by",
             "chain",
             "source",
             "date_from",
@@ -149,6 +154,9 @@ class LeadFilterSet(StyledFilterSet):
         return queryset.filter(
             Q(reporting_unit__path__startswith=value.path) | Q(receiving_unit__path__startswith=value.path)
         )
+
+    def filter_reported_by(self, queryset, name, value):
+        return queryset.filter(reporting_unit__path__startswith=value.path)
 
     def filter_effective(self, queryset, name, value):
         if "is_effective" not in queryset.query.annotations:

@@ -47,6 +47,12 @@ def filter_units(request):
     return Unit.objects.visible_to(user).filter(kind__in=kinds, active=True).order_by("path")
 
 
+def credited_units(request):
+    from leads.filtersets import filter_units as lead_filter_units
+
+    return lead_filter_units(request)
+
+
 def visible_rounds(request):
     user = _user(request)
     if user is None:
@@ -69,6 +75,10 @@ class RoundChoiceFilter(django_filters.ModelChoiceFilter):
 class ProjectFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("名称/投资方"), method="filter_q")
     unit = UnitChoiceFilter(label=_("落地或责任单位"), queryset=filter_units, method="filter_unit")
+    # As the targets count a signing: for the team whose lead it was and for the host county or zone.
+    credited_to = UnitChoiceFilter(
+        label=_("计入单位"), queryset=credited_units, method="filter_credited_to", widget=forms.HiddenInput
+    )
     stage = django_filters.MultipleChoiceFilter(label=_("阶段"), choices=Stage.choices)
     kind = django_filters.ChoiceFilter(label=_("项目类别"), choices=ProjectKind.choices)
     chain = django_filters.ModelChoiceFilter(label=_("产业链"), queryset=visible_chains)
@@ -104,6 +114,7 @@ class ProjectFilterSet(StyledFilterSet):
         fields = [
             "q",
             "unit",
+            "credited_to",
             "stage",
             "kind",
             "chain",
@@ -163,6 +174,11 @@ class ProjectFilterSet(StyledFilterSet):
     def filter_unit(self, queryset, name, value):
         return queryset.filter(
             Q(host_unit__path__startswith=value.path) | Q(responsible_unit__path__startswith=value.path)
+        )
+
+    def filter_credited_to(self, queryset, name, value):
+        return queryset.filter(
+            Q(lead__reporting_unit__path__startswith=value.path) | Q(host_unit__path__startswith=value.path)
         )
 
     def filter_reached(self, queryset, name, value):
