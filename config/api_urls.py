@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("leads.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("service.api.urls")),
+    path("", include("targets.api.urls")),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("leads/", include("leads.urls")),
     path("projects/", include("projects.urls")),
+    path("targets/", include("targets.urls")),
     path("complaint/", include("service.public_urls")),
     path("service/", include("service.urls")),
     path("api/v1/", include("config.api_urls")),

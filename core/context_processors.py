@@ -83,6 +83,20 @@ def _service_entries(scope):
     return entries
 
 
+def _target_entries(scope):
+    """The 目标任务 menu: the city's progress (office and leaders), one's own unit's, all targets, the templates."""
+    from targets.models import READER_ROLES
+
+    entries = []
+    if scope.has(*READER_ROLES):
+        entries.append((_("目标进度（全市）"), reverse("targets:city_progress"), "bar-chart-line"))
+    entries.append((_("本单位进度"), reverse("targets:unit_progress"), "bar-chart-steps"))
+    entries.append((_("全部目标"), reverse("targets:target_list"), "bullseye"))
+    if scope.has(Role.OFFICE_STAFF):
+        entries.append((_("按模板设定"), reverse("targets:apply_template"), "grid-3x3"))
+    return entries
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -109,6 +123,8 @@ def navigation(request):
         items.append(_item(_("项目"), None, "building-gear", _project_entries(scope)))
     if scope.has(*SERVICE_ROLES):
         items.append(_item(_("企业服务"), None, "headset", _service_entries(scope)))
+    if scope.by_role:
+        items.append(_item(_("目标任务"), None, "bullseye", _target_entries(scope)))
     if scope.by_role and not scope.has(Role.AUDIT_ADMIN) or scope.has(Role.SYSTEM_ADMIN):
         items.append(_item(_("组织架构"), "organizations:unit_tree", "diagram-3"))
         items.append(_item(_("人员"), "organizations:person_list", "people"))

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "leads",
     "projects",
     "service",
+    "targets",
 ]
 
 MIDDLEWARE = [

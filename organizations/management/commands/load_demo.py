@@ -34,6 +34,7 @@ class Command(BaseCommand):
         from outreach.demo import load_outreach_demo
         from projects.demo import OTHER_PEOPLE, load_projects_demo
         from service.demo import STAFF, demo_complaint, load_service_demo
+        from targets.demo import STORY_DAY, load_targets_demo
 
         city = Unit.objects.get(code="YC")
         office = User.objects.get(username="zhongxin")
@@ -47,6 +48,9 @@ class Command(BaseCommand):
         self.stdout.write("项目：" + "，".join(f"{k} {v}" for k, v in projects.items()) + "。")
         problems = load_service_demo(city=city, actor=office)
         self.stdout.write("问题诉求：" + "，".join(f"{k} {v}" for k, v in problems.items()) + "。")
+        targets = load_targets_demo(city=city, actor=office)
+        day = f"{STORY_DAY.year}年{STORY_DAY.month}月{STORY_DAY.day}日"
+        self.stdout.write(f"目标：{targets['目标']} 个，其中落后 {targets['落后']} 个（截至{day}）。")
         self.stdout.write("部门演示账号：" + "、".join(f"{u}（{n}）" for u, n, _t, _c in STAFF if n) + "。")
         complaint = demo_complaint(city)
         if complaint:
