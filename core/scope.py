@@ -87,6 +87,13 @@ def scope_of(user):
     return cached
 
 
+def holds_over(user, unit, *roles):
+    """Whether `user` holds one of `roles` at `unit` or at a unit above it (no query: the scope is memoised)."""
+    if unit is None:
+        return False
+    return any(unit.path.startswith(path) for path in scope_of(user).paths(*roles))
+
+
 def forget_scope(user):
     """Drop the memoised scope after the user's memberships change in this request."""
     if hasattr(user, "_zs_scope"):

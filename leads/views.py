@@ -29,6 +29,7 @@ from django.views.generic import FormView, TemplateView
 
 from core.ledgers import LEDGER_ROLES
 from core.models import Attachment
+from core.scope import holds_over as _holds
 from core.scope import scope_of
 from core.views import EditableObjectFormMixin, RoleRequiredMixin, ScopedListView, ScopedObjectMixin, attach_errors
 from organizations.choices import Role
@@ -64,13 +65,6 @@ INACTIVE_STATUSES = (LeadStatus.REJECTED, LeadStatus.CLOSED)
 
 
 # --- Who may do what on a lead's page ----------------------------------------------------------
-
-
-def _holds(user, unit, *roles):
-    """Whether `user` holds one of `roles` at `unit` or above it (the scope is memoised: no query)."""
-    if unit is None:
-        return False
-    return any(unit.path.startswith(p) for p in scope_of(user).paths(*roles))
 
 
 def parties(user, lead, shares):

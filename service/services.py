@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from core import audit
 from core.attachments import attach_files
 from core.models import AuditAction
+from core.scope import holds_over as _holds_over
 from core.scope import scope_of
 from core.workdays import add_working_days
 from enterprises.models import Company
@@ -67,12 +68,6 @@ PROBLEM_FIELDS = (
 
 
 # --- Small helpers ---------------------------------------------------------------------------
-
-
-def _holds_over(actor, unit, *roles):
-    if unit is None:
-        return False
-    return any(unit.path.startswith(path) for path in scope_of(actor).paths(*roles))
 
 
 def is_office(actor, owner):

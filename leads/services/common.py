@@ -13,7 +13,7 @@ from chains.models import ChainSegment, IndustryChain
 from core import audit
 from core.models import AuditAction
 from core.parsing import WAN, ParseError, parse_amount
-from core.scope import scope_of
+from core.scope import holds_over as _holds
 from core.workdays import add_working_days
 from enterprises.identity import normalize_company_name
 from organizations.choices import Role
@@ -147,13 +147,6 @@ def lead_key(*, reporting_unit_id, collected_date, investor_id=None, investor_na
     """Same reporting unit, day, investor and name: the same lead, typed twice or imported again (leads.keys)."""
     investor = keys.investor_key(company_id=investor_id, normalized_name=normalize_company_name(investor_name))
     return keys.lead_key(unit_id=reporting_unit_id, collected_date=collected_date, investor_key=investor, name=name)
-
-
-def _holds(actor, unit, *roles):
-    """Whether `actor` holds one of `roles` at `unit` or above it (no query: the scope is memoised)."""
-    if unit is None:
-        return False
-    return any(unit.path.startswith(p) for p in scope_of(actor).paths(*roles))
 
 
 def _is_office(actor, owner):

@@ -13,7 +13,7 @@ from chains.models import ChainSegment, IndustryChain
 from core import audit
 from core.models import AuditAction
 from core.parsing import WAN, ParseError, parse_amount
-from core.scope import scope_of
+from core.scope import holds_over as _holds_over
 from enterprises.identity import normalize_company_name
 from enterprises.models import Company
 from enterprises.services import resolve_company
@@ -177,13 +177,6 @@ def project_key(name):
 
 
 # --- Who may do what -----------------------------------------------------------------------
-
-
-def _holds_over(actor, unit, *roles):
-    """The actor holds one of `roles` at `unit` or at a unit above it."""
-    if unit is None:
-        return False
-    return any(unit.path.startswith(path) for path in scope_of(actor).paths(*roles))
 
 
 def is_office(actor, project):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
-from core.scope import scope_of
+from core.scope import holds_over
 from core.views import RoleRequiredMixin, ScopedObjectMixin
 from leads.choices import LeadStatus
 from leads.models import Lead
@@ -129,14 +129,9 @@ class ProjectEditView(ManagedProjectMixin, ServiceFormView):
 
 def may_convert(user, lead):
     """The office of the lead's city, or the county or zone that accepted it, may turn it into a project."""
-    scope = scope_of(user)
-
-    def holds(unit, role):
-        return unit is not None and any(unit.path.startswith(p) for p in scope.paths(role))
-
-    if holds(lead.owner, Role.OFFICE_STAFF):
+    if holds_over(user, lead.owner, Role.OFFICE_STAFF):
         return True
-    return lead.status == LeadStatus.ACCEPTED and holds(lead.receiving_unit, Role.COUNTY_STAFF)
+    return lead.status == LeadStatus.ACCEPTED and holds_over(user, lead.receiving_unit, Role.COUNTY_STAFF)
 
 
 class ProjectFromLeadView(RoleRequiredMixin, ServiceFormView):
