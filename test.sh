@@ -12,6 +12,15 @@ if [[ ! -x /usr/bin/chromium ]]; then
     exit 1
   fi
 fi
+if [[ ! -x /usr/bin/soffice ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "安装通报测试所需的 LibreOffice（libreoffice-writer-nogui）…"
+    apt-get update -qq && apt-get install -y -qq libreoffice-writer-nogui fonts-noto-cjk >/dev/null
+  else
+    echo "通报测试需要 LibreOffice（/usr/bin/soffice）：请先执行 sudo apt-get install -y libreoffice-writer-nogui" >&2
+    exit 1
+  fi
+fi
 ruff check .
 ruff format --check .
 exec python -m pytest "$@"
