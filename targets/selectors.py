@@ -1,8 +1,8 @@
 """How far each target has got, counted from the records, never typed in; and how much of its period has passed.
 
 `reached(targets)` counts a whole page of targets in a fixed number of aggregate queries: one per
-indicator and period, with one filtered aggregate per target (a unit's count covers its subtree:
-a county's includes its squads, a city's everything in it). What counts:
+indicator and period, grouping the period's records by the unit they are credited to; each target then adds up
+the groups in its unit's subtree (a county's count includes its squads, a city's everything in it). What counts:
 
 - visits, of which universities (企业类型 高校); inspections; promotion events — by the recording unit and date;
 - effective leads — counted leads (not duplicates) meeting their city's rule, by reporting unit and
@@ -31,73 +31,93 @@ def targets_for(user):
     return Target.objects.visible_to(user)
 
 
-def _project_credit(path):
-    return Q(lead__reporting_unit__path__startswith=path) | Q(host_unit__path__startswith=path)
-
-
 def _min_amounts(owner_ids):
     from projects.models import ProjectSettings
 
     return dict(ProjectSettings.objects.filter(owner_id__in=owner_ids).values_list("owner_id", "min_count_amount"))
 
 
+def _sum_under(rows, targets, owner_of=None):
+    """{target.pk: total} from grouped rows (paths…, owner_id, value): a row counts once for a target when any of
+    its paths lies in the target unit's subtree (and, where given, it belongs to the target's city)."""
+    out = {}
+    for t in targets:
+        path, total = t.unit.path, ZERO
+        for *paths, owner_id, value in rows:
+            if owner_of is not None and owner_id != t.owner_id:
+                continue
+            if value and any(p and p.startswith(path) for p in paths):
+                total += Decimal(value)
+        out[t.pk] = total
+    return out
+
+
 def _unit_counts(indicator, start, end, targets):
-    """{target.pk: reached} for unit targets of one indicator and period, in one query."""
+    """{target.pk: reached} for unit targets of one indicator and period, in one grouped query.
+
+    The records are grouped by the unit(s) they are credited to (a few hundred groups at most), and each target
+    adds up the groups in its unit's subtree: the database scans the period once, whatever the number of targets.
+    """
     from leads.filtersets import with_effective_for
     from leads.models import Lead, LeadSettings
     from outreach.models import Inspection, PromotionEvent, Visit
     from projects.models import MonthlyProgress, Project
 
-    terms = {}
-    if indicator in (Indicator.VISITS, Indicator.UNIVERSITY_VISITS):
-        base = Visit.objects.filter(visit_date__range=(start, end))
+    if not targets:
+        return {}
+    owners = {t.owner_id for t in targets}
+    if indicator in (Indicator.VISITS, Indicator.UNIVERSITY_VISITS, Indicator.INSPECTIONS, Indicator.EVENTS):
+        model, date_field = {
+            Indicator.VISITS: (Visit, "visit_date"),
+            Indicator.UNIVERSITY_VISITS: (Visit, "visit_date"),
+            Indicator.INSPECTIONS: (Inspection, "inspection_date"),
+            Indicator.EVENTS: (PromotionEvent, "event_date"),
+        }[indicator]
+        base = model.objects.filter(**{f"{date_field}__range": (start, end)})
         if indicator == Indicator.UNIVERSITY_VISITS:
             base = base.filter(company__kind="university")
-        terms = {f"t{t.pk}": Count("id", filter=Q(unit__path__startswith=t.unit.path)) for t in targets}
-    elif indicator == Indicator.INSPECTIONS:
-        base = Inspection.objects.filter(inspection_date__range=(start, end))
-        terms = {f"t{t.pk}": Count("id", filter=Q(unit__path__startswith=t.unit.path)) for t in targets}
-    elif indicator == Indicator.EVENTS:
-        base = PromotionEvent.objects.filter(event_date__range=(start, end))
-        terms = {f"t{t.pk}": Count("id", filter=Q(unit__path__startswith=t.unit.path)) for t in targets}
-    elif indicator == Indicator.EFFECTIVE_LEADS:
-        owners = {t.owner_id for t in targets}
+        rows = base.order_by().values_list("unit__path").annotate(n=Count("id"))
+        return _sum_under([(path, None, n) for path, n in rows], targets)
+    if indicator == Indicator.EFFECTIVE_LEADS:
         settings_by_owner = {s.owner_id: s for s in LeadSettings.objects.filter(owner_id__in=owners)}
         base = with_effective_for(
             Lead.objects.counted().filter(owner_id__in=owners, collected_date__range=(start, end)), settings_by_owner
         ).filter(is_effective=True)
-        terms = {f"t{t.pk}": Count("id", filter=Q(reporting_unit__path__startswith=t.unit.path)) for t in targets}
-    elif indicator == Indicator.FUNDS_ARRIVED:
+        rows = base.order_by().values_list("reporting_unit__path", "owner_id").annotate(n=Count("id"))
+        return _sum_under(list(rows), targets, owner_of=True)
+    credit = ("lead__reporting_unit__path", "host_unit__path")
+    if indicator == Indicator.FUNDS_ARRIVED:
         base = MonthlyProgress.objects.filter(month__range=(start.replace(day=1), end))
-        terms = {
-            f"t{t.pk}": Sum(
-                F("funds_fixed") + F("funds_non_fixed"),
-                filter=Q(project__lead__reporting_unit__path__startswith=t.unit.path)
-                | Q(project__host_unit__path__startswith=t.unit.path),
-            )
-            for t in targets
-        }
-    else:
-        date_field = {
-            Indicator.SIGNED_PROJECTS: "signed_on",
-            Indicator.SIGNED_INVESTMENT: "signed_on",
-            Indicator.STARTED_PROJECTS: "started_on",
-            Indicator.PRODUCING_PROJECTS: "producing_on",
-        }[indicator]
-        mins = _min_amounts({t.owner_id for t in targets})
-        base = Project.objects.filter(
-            predecessor__isnull=True, signed_on__isnull=False, **{f"{date_field}__range": (start, end)}
+        rows = (
+            base.order_by()
+            .values_list(*(f"project__{c}" for c in credit), "project__owner_id")
+            .annotate(n=Sum(F("funds_fixed") + F("funds_non_fixed")))
         )
-        for t in targets:
-            credit = _project_credit(t.unit.path) & Q(
-                owner_id=t.owner_id, total_investment__gte=mins.get(t.owner_id, 0)
-            )
-            if indicator == Indicator.SIGNED_INVESTMENT:
-                terms[f"t{t.pk}"] = Sum("total_investment", filter=credit)
-            else:
-                terms[f"t{t.pk}"] = Count("id", filter=credit)
-    row = base.order_by().aggregate(**terms) if terms else {}
-    return {t.pk: Decimal(row.get(f"t{t.pk}") or 0) for t in targets}
+        return _sum_under(list(rows), targets, owner_of=True)
+    date_field = {
+        Indicator.SIGNED_PROJECTS: "signed_on",
+        Indicator.SIGNED_INVESTMENT: "signed_on",
+        Indicator.STARTED_PROJECTS: "started_on",
+        Indicator.PRODUCING_PROJECTS: "producing_on",
+    }[indicator]
+    mins = _min_amounts(owners)
+    counted = Q()
+    for owner_id in owners:
+        counted |= Q(owner_id=owner_id, total_investment__gte=mins.get(owner_id, 0))
+    base = Project.objects.filter(
+        counted, predecessor__isnull=True, signed_on__isnull=False, **{f"{date_field}__range": (start, end)}
+    )
+    measure = Sum("total_investment") if indicator == Indicator.SIGNED_INVESTMENT else Count("id")
+    rows = base.order_by().values_list(*credit, "owner_id").annotate(n=measure)
+    return _sum_under(list(rows), targets, owner_of=True)
+
+
+def unit_counts(indicator, start, end, units, owner_id):
+    """{unit.pk: reached} for units of one city, by the same rules as a target of theirs: one aggregate query."""
+    from types import SimpleNamespace
+
+    stand_ins = [SimpleNamespace(pk=unit.pk, unit=unit, owner_id=owner_id) for unit in units]
+    return _unit_counts(Indicator(indicator), start, end, stand_ins) if stand_ins else {}
 
 
 def _person_counts(indicator, start, end, targets):
