@@ -147,7 +147,23 @@ class HomeView(LoginRequiredMixin, TemplateView):
         memberships = user.memberships.filter(active=True).select_related("unit").order_by("unit__path")
         ctx["memberships"] = memberships
         ctx["roles"] = scope.roles
+        ctx.update(home_reminders(user))
         return ctx
+
+
+def home_reminders(user):
+    """The 待办提醒 card: what is late now in the user's scope (every source, a fixed number of queries), and
+    their unread notifications."""
+    from reminders.selectors import HOME_UNREAD_SHOWN, unread_for
+
+    from .reminders import collect
+
+    unread = unread_for(user)
+    return {
+        "reminders": collect(user),
+        "unread_notifications": list(unread[:HOME_UNREAD_SHOWN]),
+        "unread_count": unread.count(),
+    }
 
 
 def bad_request(request, exception=None):
