@@ -13,3 +13,21 @@ class SegmentPosition(models.TextChoices):
 class LeaderKind(models.TextChoices):
     CHAIN_LEADER = "chain_leader", _("链主")
     CHAIN_CORE = "chain_core", _("链核")
+
+
+class SegmentState(models.TextChoices):
+    """Where the city stands in a segment of a chain (有 / 弱 / 缺): "缺什么引什么、弱什么补什么" (seed 003)."""
+
+    PRESENT = "present", _("有")
+    WEAK = "weak", _("弱")
+    MISSING = "missing", _("缺")
+
+
+class Progress(models.IntegerChoices):
+    """How far the city has come with a company it courts, as its records show (higher is further)."""
+
+    NONE = 0, _("未接触")
+    VISITED = 1, _("已走访")
+    LEAD = 2, _("已报送线索")
+    LEAD_PUSHED = 3, _("线索已推送/接收")
+    SIGNED = 4, _("已签约项目")

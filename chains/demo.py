@@ -9,12 +9,15 @@ invented local names, entered in the directory as 链主/链核.
 Loading is idempotent: clusters, chains, segments and companies are matched by name, so
 running it again creates nothing new and changes nothing already there. Every write goes
 through the services, so the demo leaves the same audit trail a user would.
+
+`load_chain_map_demo` runs after the leads and projects demos: it gives the 铜精深加工 chain
+segments that are present, weak and missing, targets for its gaps and its "六个一".
 """
 
 from django.db import transaction
 
 from enterprises.models import Company
-from enterprises.services import create_company, find_matches
+from enterprises.services import create_company, find_matches, update_company
 
 from . import services
 from .choices import LeaderKind
@@ -327,3 +330,125 @@ def demo_leader_companies(city):
     """The demo's chain-leader companies in `city`'s directory (for other demos and tests)."""
     names = [lead[0] for _c, _d, specs in CLUSTERS for _n, _cd, _s, leaders in specs for lead in leaders]
     return Company.objects.filter(owner=city, name__in=names)
+
+
+# --- The chain map and "六个一" of one chain (issue 8): 铜精深加工 --------------------------------------
+#
+# Loaded after the outreach, leads and projects demos, whose copper companies (the 杭州 team's
+# 铜业 / 铜箔科技 / 精密铜材 contacts in 杭州、宁波、台州) become the targets of the chain's gaps,
+# so the gap list shows them in the order the records put them: signed, pushed, reported, visited.
+
+MAP_CHAIN = "铜精深加工"
+# Local companies added so that two segments are present (有): (name, 所在城市, industry, segment names).
+MAP_LOCAL_COMPANIES = [
+    ("垣曲县中条铜矿采选有限公司", "垣曲县", "有色金属矿采选", ["铜矿采选"]),
+    ("闻喜县铜源矿业有限公司", "闻喜县", "有色金属矿采选", ["铜矿采选"]),
+    ("垣曲县华晟电解铜有限公司", "垣曲县", "有色金属冶炼", ["电解铜"]),
+    ("运城中鑫铜业有限公司", "运城市", "有色金属冶炼", ["电解铜"]),
+]
+# The directory's existing entries also working in a segment: (name, segment names).
+MAP_EXISTING_SEGMENTS = [("山西北方铜业有限公司", ["粗铜冶炼", "电解铜"])]
+# Which of the directory's outside companies court which segment, by the words of their names.
+MAP_TARGET_WORDS = [("铜箔", "铜箔"), ("精密铜材", "铜板带"), ("铜业", "粗铜冶炼")]
+# A target nobody has contacted yet, for a downstream segment the city lacks (延链).
+MAP_NEW_TARGETS = [("苏州汇通汽车线束有限公司", "江苏省", "苏州市", "汽车零部件", "新能源汽车线束")]
+MAP_PROMOTION = {"leader_name": "赵文斌", "leader_title": "垣曲县人民政府副县长", "team": "YC-T-HZ"}
+MAP_POLICY_TITLE = "运城市支持铜精深加工产业链高质量发展若干措施（演示）"
+# A one-page PDF: the policy package's demo file (the checks accept it as a PDF by its first bytes).
+MAP_POLICY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _target_segment(name, by_name):
+    for word, segment_name in MAP_TARGET_WORDS:
+        if word in name:
+            return by_name[segment_name]
+    return None
+
+
+@transaction.atomic
+def load_chain_map_demo(*, city, actor):
+    """Give the demo's copper chain segments that are present, weak and missing, targets for its gaps, and its
+    "六个一" (链长, team, 链主, one policy document). Idempotent: a chain whose "六个一" exists is left as it is.
+
+    Writes through the services (company, lead and project edits by the office), so the trail is a user's.
+    Returns the chain, or None when the taxonomy demo is not loaded.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leads.models import Lead
+    from leads.services import update_lead
+    from organizations.models import Unit
+    from projects.models import Project
+    from projects.services import update_project
+
+    from .models import ChainPromotion
+    from .selectors import Locality
+
+    chain = IndustryChain.objects.filter(cluster__owner=city, name=MAP_CHAIN).select_related("cluster__owner").first()
+    if chain is None or ChainPromotion.objects.filter(chain=chain).exists():
+        return chain
+    by_name = {seg.name: seg for seg in ChainSegment.objects.filter(chain=chain)}
+    for name, place, industry, segment_names in MAP_LOCAL_COMPANIES:
+        if not find_matches(owner=city, name=name):
+            create_company(
+                actor=actor,
+                owner=city,
+                name=name,
+                category="supply_chain",
+                province="山西省",
+                city=place,
+                industry=industry,
+                segments=[by_name[s] for s in segment_names],
+            )
+    for name, segment_names in MAP_EXISTING_SEGMENTS:
+        for company in find_matches(owner=city, name=name)[:1]:
+            current = list(company.segments.all())
+            wanted = current + [by_name[s] for s in segment_names if by_name[s] not in current]
+            update_company(actor=actor, company=company, segments=wanted)
+    for name, province, place, industry, segment_name in MAP_NEW_TARGETS:
+        if not find_matches(owner=city, name=name):
+            create_company(
+                actor=actor,
+                owner=city,
+                name=name,
+                category="supply_chain",
+                province=province,
+                city=place,
+                industry=industry,
+                segments=[by_name[segment_name]],
+            )
+    # The 杭州 team's copper contacts: outside companies of the directory, tagged with the segment they work in.
+    located = Locality(actor, city).located_q()
+    outside = Company.objects.filter(owner=city, merged_into__isnull=True, name__contains="铜").exclude(located)
+    tagged = {}
+    for company in outside.exclude(segments__chain=chain).order_by("id"):
+        segment = _target_segment(company.name, by_name)
+        if segment is not None:
+            update_company(actor=actor, company=company, segments=[*company.segments.all(), segment])
+            tagged[company.pk] = segment
+    # Their leads and projects on this chain now name the segment too, so the map counts them there.
+    for lead in Lead.objects.filter(chain=chain, investor_id__in=list(tagged), segment__isnull=True).order_by("id"):
+        update_lead(actor=actor, lead=lead, segment=tagged[lead.investor_id])
+    for project in Project.objects.filter(chain=chain, segment__isnull=True).prefetch_related("investors"):
+        segment = next((tagged[i.pk] for i in project.investors.all() if i.pk in tagged), None)
+        if segment is not None:
+            update_project(actor=actor, project=project, segment=segment)
+    leader = ChainLeader.objects.filter(chain=chain, kind=LeaderKind.CHAIN_LEADER).order_by("id").first()
+    services.set_chain_promotion(
+        actor=actor,
+        chain=chain,
+        leader_name=MAP_PROMOTION["leader_name"],
+        leader_title=MAP_PROMOTION["leader_title"],
+        team=Unit.objects.filter(code=MAP_PROMOTION["team"]).first(),
+        chain_leader=leader,
+    )
+    services.add_policy_document(
+        actor=actor,
+        chain=chain,
+        title=MAP_POLICY_TITLE,
+        file=SimpleUploadedFile("铜精深加工产业链支持政策.pdf", MAP_POLICY_PDF, content_type="application/pdf"),
+    )
+    return chain

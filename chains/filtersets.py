@@ -5,8 +5,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filtering import StyledFilterSet, yes_no_filter
+from enterprises.models import Company
 
-from .choices import SegmentPosition
+from .choices import Progress, SegmentPosition
 from .models import ChainSegment, IndustryChain, IndustryCluster
 
 
@@ -64,3 +65,41 @@ class SegmentFilterSet(StyledFilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(name__icontains=value)
+
+
+class SegmentCompanyFilterSet(StyledFilterSet):
+    """The companies behind a segment's counts on the map: all, the local ones, those in production, the targets.
+
+    `local` and `producing` read the flags chains.selectors.segment_companies annotates, so the
+    list holds exactly what the map counted.
+    """
+
+    q = django_filters.CharFilter(label=_("企业名称"), method="filter_q")
+    local = yes_no_filter(_("本地企业"), field_name="is_local")
+    producing = yes_no_filter(_("已投产"), field_name="is_producing")
+
+    class Meta:
+        model = Company
+        fields = ["q", "local", "producing"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(name__icontains=value) if value else queryset
+
+
+class GapFilterSet(StyledFilterSet):
+    """The gap list of one chain, narrowed to one of its missing or weak segments or to how far along."""
+
+    segment = django_filters.ChoiceFilter(label=_("环节"), choices=(), field_name="chainsegment_id")
+    progress = django_filters.ChoiceFilter(label=_("进展"), choices=Progress.choices, field_name="progress")
+
+    class Meta:
+        model = Company.segments.through
+        fields = ["segment", "progress"]
+
+    def __init__(self, *args, gaps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The form is already built (StyledFilterSet styles it): its field takes the chain's gaps as choices.
+        self.form.fields["segment"].choices = [
+            (s.pk, f"{s.get_position_display()} · {s.name}（{s.state.label}）") for s in gaps
+        ]

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin
+from core.forms import BootstrapMixin, DateInput
 
 from . import selectors
 from .choices import LeaderKind, SegmentPosition
@@ -121,3 +121,57 @@ class ChainLeaderForm(BootstrapMixin, forms.Form):
 
 class ConfirmForm(BootstrapMixin, forms.Form):
     """A removal asks only for the click."""
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.title}）" if obj.title else obj.name
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class LeaderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_kind_display()} · {obj.company.name}"
+
+
+class ChainPromotionForm(BootstrapMixin, forms.Form):
+    """A chain's "六个一": the office names its 链长, team and 链主; the map and figures are the chain's own."""
+
+    leader = PersonChoiceField(
+        label=_("链长（从本市领导中选择）"),
+        queryset=None,
+        required=False,
+        help_text=_("可不选，直接填写下方姓名和职务；选了而姓名留空时，取所选人员的姓名和职务。"),
+    )
+    leader_name = forms.CharField(label=_("链长姓名"), max_length=50, required=False)
+    leader_title = forms.CharField(
+        label=_("链长职务"), max_length=100, required=False, help_text=_("如：经开区党工委副书记。")
+    )
+    team = UnitChoiceField(label=_("招商专班"), queryset=None, required=False)
+    chain_leader = LeaderChoiceField(label=_("链主企业"), queryset=None, required=False)
+
+    def __init__(self, *args, chain=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from . import services
+
+        owner = chain.cluster.owner
+        self.fields["leader"].queryset = services.leader_choices(owner)
+        self.fields["team"].queryset = services.team_choices(owner)
+        self.fields["chain_leader"].queryset = selectors.leaders_queryset(chain)
+        self._style()
+
+
+class PolicyDocumentForm(BootstrapMixin, forms.Form):
+    """One document of the chain's policy package: its title, the date it was issued and its file."""
+
+    title = forms.CharField(label=_("政策文件名称"), max_length=200)
+    issued_on = forms.DateField(label=_("印发日期"), required=False, widget=DateInput())
+    file = forms.FileField(label=_("文件"), help_text=_("PDF、Word、Excel、OFD 或图片，不超过 20 MB。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

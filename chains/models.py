@@ -1,10 +1,13 @@
 """The city's industrial clusters and chains ("415", seeds 000 and 001), each split into segments.
 
 This is the taxonomy the ledgers, leads and projects point to; the chain map and the gap
-view are built on it later. A cluster belongs to a city (its owner unit); everyone working
-in that city reads it, its office edits it.
+list are read from it (chains.selectors). A cluster belongs to a city (its owner unit);
+everyone working in that city reads it, its office edits it. So do a chain's "六个一"
+(ChainPromotion) and its policy package (PolicyDocument).
 """
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +35,14 @@ class ChainQuerySet(ClusterQuerySet):
 
 class SegmentQuerySet(ClusterQuerySet):
     owner_field = "chain__cluster__owner"
+
+
+class PromotionQuerySet(ClusterQuerySet):
+    owner_field = "chain__cluster__owner"
+
+
+class PolicyDocumentQuerySet(ClusterQuerySet):
+    owner_field = "promotion__chain__cluster__owner"
 
 
 class IndustryCluster(TimeStampedModel):
@@ -125,3 +136,79 @@ class ChainLeader(TimeStampedModel):
 
     def __str__(self):
         return f"{self.chain} · {self.company} · {self.get_kind_display()}"
+
+
+class ChainPromotion(TimeStampedModel):
+    """A chain's "六个一" (seed 001, 运城经开区): one chain, one county-level leader (链长), one promotion team,
+    one chain-leader enterprise, one map, one policy package.
+
+    One row per chain, made the first time the office fills it in. The map is the chain's
+    own page; the figures (leads, projects, investment) are counted from the records, never typed.
+    """
+
+    chain = models.OneToOneField(
+        IndustryChain, verbose_name=_("产业链"), on_delete=models.CASCADE, related_name="promotion"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("链长（系统用户）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    leader_name = models.CharField(_("链长姓名"), max_length=50, blank=True)
+    leader_title = models.CharField(_("链长职务"), max_length=100, blank=True)
+    team = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("招商专班"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    chain_leader = models.ForeignKey(
+        ChainLeader,
+        verbose_name=_("链主企业"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PromotionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("“六个一”推进机制")
+        verbose_name_plural = _("“六个一”推进机制")
+
+    def __str__(self):
+        return f"{self.chain} · “六个一”"
+
+    @property
+    def leader_label(self):
+        """链长 as the seeds write it: name and title ("张三（副县长）")."""
+        if not self.leader_name:
+            return ""
+        return f"{self.leader_name}（{self.leader_title}）" if self.leader_title else self.leader_name
+
+
+class PolicyDocument(TimeStampedModel):
+    """One document of a chain's policy package (一套支持政策): a title and its file (attached)."""
+
+    promotion = models.ForeignKey(
+        ChainPromotion, verbose_name=_("“六个一”推进机制"), on_delete=models.CASCADE, related_name="policies"
+    )
+    title = models.CharField(_("政策文件名称"), max_length=200)
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True)
+    attachments = GenericRelation("core.Attachment")
+
+    objects = PolicyDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("支持政策文件")
+        verbose_name_plural = _("支持政策文件")
+        ordering = ["promotion_id", "-issued_on", "id"]
+
+    def __str__(self):
+        return self.title

@@ -22,6 +22,16 @@ def visible_chains(request):
     return IndustryChain.objects.visible_to(request.user).filter(active=True)
 
 
+def visible_segments(request):
+    """Segments offered in the filter (the chain map's counts link here with ?segment=): those the user may see."""
+    from chains.models import ChainSegment
+
+    if request is None:
+        return ChainSegment.objects.none()
+    segments = ChainSegment.objects.visible_to(request.user).select_related("chain")
+    return segments.order_by("chain_id", "sort_order", "id")
+
+
 class CompanyFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_q")
     category = django_filters.ChoiceFilter(label=_("企业类别"), choices=CompanyCategory.choices)
@@ -29,10 +39,13 @@ class CompanyFilterSet(StyledFilterSet):
     province = django_filters.CharFilter(label=_("所在省份"), method="filter_province")
     chain = django_filters.ModelChoiceFilter(label=_("产业链"), queryset=visible_chains, method="filter_chain")
     size = django_filters.ChoiceFilter(label=_("规模"), choices=[c for c in CompanySize.choices if c[0]])
+    segment = django_filters.ModelChoiceFilter(
+        label=_("产业链环节"), queryset=visible_segments, method="filter_segment"
+    )
 
     class Meta:
         model = Company
-        fields = ["q", "category", "kind", "province", "chain", "size"]
+        fields = ["q", "category", "kind", "province", "chain", "size", "segment"]
 
     def filter_q(self, queryset, name, value):
         value = " ".join(value.split())
@@ -53,6 +66,11 @@ class CompanyFilterSet(StyledFilterSet):
     def filter_chain(self, queryset, name, value):
         # Exists, not a join: a company with three segments of the chain is still one row.
         links = Company.segments.through.objects.filter(company_id=OuterRef("pk"), chainsegment__chain=value)
+        return queryset.filter(Exists(links))
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_segment(self, queryset, name, value):
+        links = Company.segments.through.objects.filter(company_id=OuterRef("pk"), chainsegment=value)
         return queryset.filter(Exists(links))
 
 

@@ -1,17 +1,21 @@
-"""API shapes for clusters, chains, segments and chain leaders.
+"""API shapes for clusters, chains, segments and chain leaders, and a chain's gaps and "六个一".
 
 Output serializers say what a record looks like; input serializers only check the shape
 of a request body. Every rule about the taxonomy lives in chains.services.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api.viewsets import InputSerializer, VisiblePrimaryKeyRelatedField
+from core.api.viewsets import InputSerializer, VisiblePrimaryKeyRelatedField, ref, text
 from enterprises.models import Company
+from organizations.models import Unit, User
+from projects.tables import yi
 
-from ..choices import LeaderKind, SegmentPosition
-from ..models import ChainLeader, ChainSegment, IndustryChain, IndustryCluster
+from ..choices import LeaderKind, Progress, SegmentPosition
+from ..models import ChainLeader, ChainPromotion, ChainSegment, IndustryChain, IndustryCluster, PolicyDocument
+from ..selectors import figure_urls
 
 ORDER_LIMITS = {"min_value": 0, "max_value": 2147483647}
 
@@ -147,3 +151,149 @@ class LeaderAddSerializer(InputSerializer):
 
 class LeaderRemoveSerializer(InputSerializer):
     leader = serializers.IntegerField(min_value=1, help_text="要移除的链主/链核记录ID（见产业链的 leaders）")
+
+
+# --- The map, the gaps and "六个一" ------------------------------------------------------------
+
+
+class GapCandidateSerializer(serializers.Serializer):
+    """One candidate of the gap list: a company of the directory for a missing or weak segment."""
+
+    segment = serializers.IntegerField(source="chainsegment_id", read_only=True)
+    segment_name = serializers.CharField(source="chainsegment.name", read_only=True)
+    position = serializers.CharField(source="chainsegment.position", read_only=True)
+    company = serializers.IntegerField(source="company_id", read_only=True)
+    company_name = serializers.CharField(source="company.name", read_only=True)
+    location = serializers.CharField(source="company.location", read_only=True)
+    category_display = serializers.CharField(source="company.get_category_display", read_only=True)
+    progress = serializers.IntegerField(
+        read_only=True, help_text="0 未接触、1 已走访、2 已报送线索、3 线索已推送/接收、4 已签约项目"
+    )
+    progress_display = serializers.SerializerMethodField()
+    company_url = serializers.SerializerMethodField()
+
+    def get_progress_display(self, row) -> str:
+        return str(Progress(row.progress).label)
+
+    def get_company_url(self, row) -> str:
+        return reverse("enterprises:company_detail", args=[row.company_id])
+
+
+class GapSegmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk", read_only=True)
+    name = serializers.CharField(read_only=True)
+    position = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    state_display = serializers.CharField(source="state.label", read_only=True)
+    local_count = serializers.IntegerField(read_only=True)
+    candidate_count = serializers.IntegerField(source="target_count", read_only=True)
+
+
+class PolicyDocumentSerializer(serializers.ModelSerializer):
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PolicyDocument
+        fields = ["id", "title", "issued_on", "files"]
+        read_only_fields = fields
+
+    def get_files(self, document) -> list[dict]:
+        return [
+            {"id": a.pk, "name": a.original_name, "url": reverse("core:attachment", args=[a.pk])}
+            for a in document.attachments.all()
+        ]
+
+
+class PromotionSerializer(serializers.Serializer):
+    """A chain's "六个一" with its figures (from chains.selectors.promotion_overview: leads, projects, investment)."""
+
+    chain = serializers.IntegerField(source="pk", read_only=True)
+    chain_name = serializers.CharField(source="name", read_only=True)
+    cluster_name = serializers.CharField(source="cluster.name", read_only=True)
+    leader = serializers.SerializerMethodField()
+    leader_name = serializers.SerializerMethodField()
+    leader_title = serializers.SerializerMethodField()
+    team = serializers.SerializerMethodField()
+    team_name = serializers.SerializerMethodField()
+    chain_leader = serializers.SerializerMethodField()
+    chain_leader_company = serializers.SerializerMethodField()
+    chain_leader_name = serializers.SerializerMethodField()
+    policy_count = serializers.IntegerField(read_only=True)
+    lead_count = serializers.IntegerField(read_only=True)
+    project_count = serializers.IntegerField(read_only=True)
+    signed_investment = serializers.DecimalField(
+        max_digits=18, decimal_places=4, read_only=True, help_text="已签约项目总投资（万元，不含更名、重签）"
+    )
+    signed_investment_yi = serializers.SerializerMethodField(help_text="同上，亿元，两位小数")
+    urls = serializers.SerializerMethodField()
+
+    @staticmethod
+    def _promotion(chain):
+        try:
+            return chain.promotion
+        except ChainPromotion.DoesNotExist:
+            return None
+
+    def _get(self, chain, attr):
+        promotion = self._promotion(chain)
+        return getattr(promotion, attr) if promotion is not None else None
+
+    def get_leader(self, chain) -> int | None:
+        return self._get(chain, "leader_id")
+
+    def get_leader_name(self, chain) -> str:
+        return self._get(chain, "leader_name") or ""
+
+    def get_leader_title(self, chain) -> str:
+        return self._get(chain, "leader_title") or ""
+
+    def get_team(self, chain) -> int | None:
+        return self._get(chain, "team_id")
+
+    def get_team_name(self, chain) -> str:
+        team = self._get(chain, "team")
+        return team.name if team is not None else ""
+
+    def get_chain_leader(self, chain) -> int | None:
+        return self._get(chain, "chain_leader_id")
+
+    def get_chain_leader_company(self, chain) -> int | None:
+        leader = self._get(chain, "chain_leader")
+        return leader.company_id if leader is not None else None
+
+    def get_chain_leader_name(self, chain) -> str:
+        leader = self._get(chain, "chain_leader")
+        return leader.company.name if leader is not None else ""
+
+    def get_signed_investment_yi(self, chain) -> str:
+        return yi(chain.signed_investment) or "0.00"
+
+    def get_urls(self, chain) -> dict:
+        return figure_urls(chain.pk)
+
+
+class PromotionDetailSerializer(PromotionSerializer):
+    policies = PolicyDocumentSerializer(source="policy_list", many=True, read_only=True)
+
+
+class PromotionUpdateSerializer(InputSerializer):
+    leader = ref(User, help_text="链长（本市领导）的人员ID；null 清除")
+    leader_name = text(50)
+    leader_title = text(100)
+    team = ref(Unit, help_text="招商专班的单位ID；null 清除")
+    chain_leader = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="链主企业：该产业链链主/链核记录ID（见 leaders）；null 清除",
+    )
+
+
+class PolicyAddSerializer(InputSerializer):
+    title = serializers.CharField(max_length=200)
+    issued_on = serializers.DateField(required=False, allow_null=True)
+    file = serializers.FileField(help_text="政策文件（multipart 上传）")
+
+
+class PolicyRemoveSerializer(InputSerializer):
+    document = serializers.IntegerField(min_value=1, help_text="要移除的政策文件ID（见 policies）")

@@ -16,8 +16,8 @@ from enterprises.models import Company
 from organizations.choices import Role
 from organizations.models import Unit
 
-from .choices import LeaderKind, SegmentPosition
-from .models import ChainLeader, ChainSegment, IndustryChain, IndustryCluster
+from ..choices import LeaderKind, SegmentPosition
+from ..models import ChainLeader, ChainPromotion, ChainSegment, IndustryChain, IndustryCluster
 
 CLUSTER_AUDIT_FIELDS = ("owner", "name", "description", "sort_order", "active")
 CHAIN_AUDIT_FIELDS = ("cluster", "name", "description", "sort_order", "active")
@@ -341,11 +341,22 @@ def add_chain_leader(*, actor, chain, company, kind=LeaderKind.CHAIN_LEADER):
 
 @transaction.atomic
 def remove_chain_leader(*, actor, leader):
-    """Take a company off a chain's leaders; the company stays in the directory."""
+    """Take a company off a chain's leaders; the company stays in the directory.
+
+    A chain whose "六个一" named it as the 链主 company no longer names one (audited as its change).
+    """
     leader = ChainLeader.objects.select_related("company", "chain").get(pk=leader.pk)
     _locked_chain(actor, leader.chain)
     before = audit.snapshot(leader, LEADER_AUDIT_FIELDS)
     pk, label = leader.pk, str(leader)
+    for promotion in ChainPromotion.objects.filter(chain_leader=leader):
+        audit.record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            obj=promotion,
+            before={"chain_leader": pk},
+            after={"chain_leader": None},
+        )
     leader.delete()
     audit.record(
         action=AuditAction.DELETE,

@@ -1,5 +1,7 @@
 """Small builders for the chain tests: straight into the database (the services are tested on their own)."""
 
+import datetime
+
 from chains.models import ChainLeader, ChainSegment, IndustryChain, IndustryCluster
 from enterprises.identity import normalize_company_name
 from enterprises.models import Company
@@ -43,3 +45,77 @@ class Taxonomy:
         self.other_segment = segment(self.other_chain, "临汾焦炉煤气环节", "upstream")
         self.other_company = company(org.other_city, "临汾建邦集团有限公司")
         self.other_leader = leader(self.other_chain, self.other_company)
+
+
+# --- Records that the map and the gaps count: leads, projects, visits ----------------------------------
+
+_serial = iter(range(1, 10**9))
+
+
+def _key():
+    return f"k{next(_serial)}"
+
+
+def pool(owner):
+    from leads.models import LeadPool
+
+    found, _ = LeadPool.objects.get_or_create(owner=owner, code="collected", defaults={"name": "线索库"})
+    return found
+
+
+def lead(org, name, *, investor=None, segment=None, chain_=None, status="reported", reporter=None, receiver=None):
+    """A lead of 运城 reported by `reporter` (default: the Beijing team), pushed to `receiver` if given."""
+    from leads.models import Lead
+
+    if segment is not None and chain_ is None:
+        chain_ = segment.chain
+    return Lead.objects.create(
+        owner=org.city,
+        reporting_unit=reporter or org.team,
+        receiving_unit=receiver,
+        name=name,
+        collected_date=datetime.date(2025, 3, 1),
+        pool=pool(org.city),
+        investor=investor,
+        chain=chain_,
+        segment=segment,
+        status=status,
+        dedupe_key=_key(),
+    )
+
+
+def project(
+    org, name, *, investors=(), segment=None, chain_=None, host=None, stage="negotiating", amount=None, **dates
+):
+    """A project of 运城 hosted by `host` (default: 盐湖区, the county persona's), with the dates given."""
+    from projects.models import Project
+
+    if segment is not None and chain_ is None:
+        chain_ = segment.chain
+    made = Project.objects.create(
+        owner=org.city,
+        host_unit=host or org.county,
+        name=name,
+        chain=chain_,
+        segment=segment,
+        stage=stage,
+        verified_stage=stage,
+        total_investment=amount,
+        dedupe_key=_key(),
+        **dates,
+    )
+    made.investors.set(investors)
+    return made
+
+
+def visit(org, company_, unit=None):
+    """A visit to `company_` by `unit` (default: the Beijing team)."""
+    from outreach.models import Visit
+
+    return Visit.objects.create(
+        unit=unit or org.team,
+        visit_date=datetime.date(2025, 2, 1),
+        company=company_,
+        content="推介运城产业集群",
+        dedupe_key=_key(),
+    )

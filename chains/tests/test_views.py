@@ -148,7 +148,7 @@ def test_permission_matrix_for_the_change_pages(org, tax):
     assert not ChainLeader.objects.filter(pk=tax.leader.pk).exists()
 
 
-def test_the_office_builds_a_chain_through_the_pages_and_sees_it_in_three_columns(org):
+def test_the_office_builds_a_chain_through_the_pages_and_sees_it_upstream_to_downstream(org):
     client = office_client(org)
     response = client.post(u("cluster_create"), {"name": "铜精深加工", "sort_order": 3, "active": "on"})
     copper = IndustryCluster.objects.get(name="铜精深加工")
@@ -180,8 +180,9 @@ def test_the_office_builds_a_chain_through_the_pages_and_sees_it_in_three_column
     assert "上游" in upstream and "铜矿采选" in upstream and "电解铜" not in upstream
     assert "中游" in midstream and "电解铜" in midstream and "铜箔" in midstream
     assert "下游" in downstream and "电缆" in downstream
-    # Seven companies: the count, the first five names, and how many more.
-    assert "7 家企业" in midstream and "铜箔企业04" in midstream and "铜箔企业05" not in midstream
+    # Seven companies, none of them in 运城: seven targets, the first five names, and how many more.
+    assert 'data-testid="target-count">7<' in midstream and 'data-testid="local-count">0<' in midstream
+    assert "铜箔企业04" in midstream and "铜箔企业05" not in midstream
     assert "另有 2 家" in midstream
     leaders = page.split('data-testid="chain-leaders"')[1]
     assert "链主" in leaders and "中条山有色金属集团有限公司" in leaders

@@ -1,19 +1,15 @@
-"""Read queries for the chain taxonomy: choices for other apps' forms, the list and a chain's map.
+"""Read queries for the chain taxonomy: choices for other apps' forms, the chain list, a chain's leaders.
 
 Each returns what the user may see, in a fixed number of queries however many chains,
 segments and companies there are.
 """
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from enterprises.models import Company
 
-from .choices import LeaderKind, SegmentPosition
-from .models import ChainLeader, ChainSegment, IndustryChain, IndustryCluster
-
-# How many company names a segment shows on a chain's page before "…共 N 家".
-SEGMENT_SAMPLE = 5
+from ..choices import LeaderKind, SegmentPosition
+from ..models import ChainLeader, ChainSegment, IndustryChain, IndustryCluster
 
 # Upstream → midstream → downstream, not the alphabetical order of the stored values.
 POSITION_RANK = Case(
@@ -114,50 +110,19 @@ def chains_for_list(user):
     )
 
 
-def chain_columns(user, chain):
-    """The chain's segments in three columns (上游/中游/下游), each with its visible companies' count and first names.
-
-    Three queries whatever the size: the segments, the counts, and the first few names of
-    each segment (a window numbering each segment's companies by name).
-    """
-    segments = list(
-        ChainSegment.objects.filter(chain=chain)
-        .annotate(position_rank=POSITION_RANK)
-        .order_by("position_rank", "sort_order", "id")
-    )
-    links = Company.segments.through.objects.filter(
-        chainsegment__chain=chain, company__in=visible_companies(user).values("pk")
-    )
-    counts = dict(links.values("chainsegment_id").annotate(n=Count("id")).values_list("chainsegment_id", "n"))
-    samples = {}
-    first = (
-        links.annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("chainsegment_id")], order_by=[F("company__name"), F("company_id")]
-            )
-        )
-        .filter(rank__lte=SEGMENT_SAMPLE)
-        .values_list("chainsegment_id", "company_id", "company__name")
-        .order_by("chainsegment_id", "rank")
-    )
-    for segment_id, company_id, name in first:
-        samples.setdefault(segment_id, []).append({"pk": company_id, "name": name})
-    columns = {value: {"position": value, "label": label, "segments": []} for value, label in SegmentPosition.choices}
-    for segment in segments:
-        segment.company_count = counts.get(segment.pk, 0)
-        segment.company_sample = samples.get(segment.pk, [])
-        segment.more_companies = max(segment.company_count - len(segment.company_sample), 0)
-        columns[segment.position]["segments"].append(segment)
-    return list(columns.values())
-
-
-def leaders_of(user, chain):
-    return list(
-        ChainLeader.objects.filter(chain=chain, company__in=visible_companies(user).values("pk"))
+def leaders_queryset(chain):
+    """All of a chain's leaders, 链主 before 链核, then by name (the "六个一" form's choices)."""
+    return (
+        ChainLeader.objects.filter(chain=chain)
         .select_related("company")
         .annotate(kind_rank=LEADER_RANK)
         .order_by("kind_rank", "company__name", "id")
     )
+
+
+def leaders_of(user, chain):
+    """The chain's leaders whose companies the user may see."""
+    return list(leaders_queryset(chain).filter(company__in=visible_companies(user).values("pk")))
 
 
 def company_options(user, *, owner=None, q="", limit=50, not_leading=None):

@@ -15,17 +15,16 @@ from core.views import (
     EditableObjectFormMixin,
     RoleRequiredMixin,
     ScopedListView,
-    ScopedObjectMixin,
     ServiceFormMixin,
 )
 from organizations.choices import Role
 
-from . import selectors, services
-from .choices import SegmentPosition
-from .filtersets import ChainFilterSet, ClusterFilterSet
-from .forms import ChainCreateForm, ChainForm, ChainLeaderForm, ClusterForm, ConfirmForm, SegmentForm
-from .models import ChainLeader, ChainSegment, IndustryChain, IndustryCluster
-from .tables import ChainTable, ClusterTable
+from .. import selectors, services
+from ..choices import SegmentPosition
+from ..filtersets import ChainFilterSet, ClusterFilterSet
+from ..forms import ChainCreateForm, ChainForm, ChainLeaderForm, ClusterForm, ConfirmForm, SegmentForm
+from ..models import ChainLeader, ChainSegment, IndustryChain, IndustryCluster
+from ..tables import ChainTable, ClusterTable
 
 OFFICE = (Role.OFFICE_STAFF,)
 
@@ -38,7 +37,7 @@ def _is_office(user):
     return scope_of(user).has(Role.OFFICE_STAFF)
 
 
-# --- Lists and the chain's page ---------------------------------------------------------
+# --- Lists -----------------------------------------------------------------------------
 
 
 class ChainListView(ScopedListView):
@@ -76,27 +75,6 @@ class ClusterListView(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["is_office"] = _is_office(self.request.user)
-        return ctx
-
-
-class ChainDetailView(ScopedObjectMixin, TemplateView):
-    """A chain's map: its segments in three columns with the companies in each, and its 链主/链核."""
-
-    model = IndustryChain
-    template_name = "chains/chain_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("cluster")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        chain = self.get_object()
-        ctx["chain"] = chain
-        ctx["columns"] = selectors.chain_columns(user, chain)
-        ctx["leaders"] = selectors.leaders_of(user, chain)
-        ctx["can_edit"] = IndustryChain.objects.editable_by(user).filter(pk=chain.pk).exists()
-        ctx["cluster_url"] = cluster_url(chain.cluster)
         return ctx
 
 
