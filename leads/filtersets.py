@@ -10,19 +10,20 @@ computing it row by row.
 
 import django_filters
 from django import forms
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from chains.models import IndustryChain
 from core.filtering import StyledFilterSet, yes_no_filter
+from core.place_filters import CityFilter, region_filter, region_q
 from core.scope import scope_of
 from organizations.models import Unit
 from outreach.forms import UnitChoiceField
 
 from . import rules, selectors
-from .choices import LeadSource, LeadStatus
+from .choices import LeadSource, LeadStatus, PoolKind
 from .models import Lead, LeadPool, LeadSettings
 
 DEFAULT_GRADES = ("A", "B", "C")
@@ -43,6 +44,15 @@ def with_effective_for(queryset, settings_by_owner):
     ]
     whens.append(When(~Q(owner_id__in=list(settings_by_owner)) & rules.effective_q(None), then=Value(True)))
     return queryset.annotate(is_effective=Case(*whens, default=Value(False), output_field=BooleanField()))
+
+
+def connected_q():
+    """Leads that have moved past their city's first pool (在谈库 or beyond by default) and are not lost:
+    the projects "connected" (对接) of seed 000's funnel (781 : 579 : 112 : 22)."""
+    earlier_open = LeadPool.objects.filter(
+        owner=OuterRef("owner"), kind=PoolKind.OPEN, sort_order__lt=OuterRef("pool__sort_order")
+    )
+    return ~Q(pool__kind=PoolKind.LOST) & Exists(earlier_open)
 
 
 def grades_for(settings_by_owner):
@@ -71,6 +81,16 @@ def visible_chains(request):
     return IndustryChain.objects.visible_to(user).filter(active=True)
 
 
+def visible_segments(request):
+    """Segments offered in the filter (the chain map's counts link here with ?segment=): those the user may see."""
+    from chains.models import ChainSegment
+
+    user = _user(request)
+    if user is None:
+        return ChainSegment.objects.none()
+    return ChainSegment.objects.visible_to(user).select_related("chain").order_by("chain_id", "sort_order", "id")
+
+
 def visible_pools(request):
     user = _user(request)
     if user is None:
@@ -96,6 +116,7 @@ class LeadFilterSet(StyledFilterSet):
         label=_("报送单位"), queryset=filter_units, method="filter_reported_by", widget=forms.HiddenInput
     )
     chain = django_filters.ModelChoiceFilter(label=_("产业链"), queryset=visible_chains)
+    segment = django_filters.ModelChoiceFilter(label=_("产业链环节"), queryset=visible_segments)
     source = django_filters.ChoiceFilter(label=_("信息来源"), choices=LeadSource.choices)
     date_from = django_filters.DateFilter(
         label=_("收集日期起"),
@@ -112,6 +133,15 @@ class LeadFilterSet(StyledFilterSet):
     effective = yes_no_filter(_("实效线索"), method="filter_effective")
     overdue = yes_no_filter(_("研判或反馈逾期"), method="filter_overdue")
     company = django_filters.NumberFilter(label=_("企业编号"), field_name="investor_id", widget=forms.HiddenInput)
+    # The dashboard's drill-down (dashboards.selectors): a city's leads, counted ones, connected ones, and
+    # where the investor comes from.
+    city = CityFilter(field_name="owner")
+    counted = yes_no_filter(_("计入统计（不含重复线索）"), method="filter_counted")
+    connected = yes_no_filter(_("已对接（进入在谈库及以后）"), method="filter_connected")
+    province = django_filters.CharFilter(
+        label=_("投资方所在省份"), field_name="investor__province", widget=forms.HiddenInput
+    )
+    region = region_filter("filter_region")
 
     class Meta:
         model = Lead
@@ -123,12 +153,18 @@ class LeadFilterSet(StyledFilterSet):
             "unit",
             "reported_by",
             "chain",
+            "segment",
             "source",
             "date_from",
             "date_to",
             "effective",
             "overdue",
             "company",
+            "city",
+            "counted",
+            "connected",
+            "province",
+            "region",
         ]
 
     def __init__(self, *args, settings_by_owner=None, **kwargs):
@@ -167,3 +203,12 @@ class LeadFilterSet(StyledFilterSet):
         if value:
             return selectors.overdue(queryset)
         return queryset.exclude(pk__in=selectors.overdue(Lead.objects.all()).values("pk"))
+
+    def filter_counted(self, queryset, name, value):
+        return queryset.filter(duplicate_of__isnull=value)
+
+    def filter_connected(self, queryset, name, value):
+        return queryset.filter(connected_q()) if value else queryset.exclude(connected_q())
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region_q(value, "investor__province"))

@@ -6,12 +6,13 @@ id outside the user's scope simply finds nothing, since the rows are already sco
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chains.models import IndustryChain
-from core.filtering import StyledFilterSet
+from core.filtering import StyledFilterSet, yes_no_filter
+from core.place_filters import CityFilter
 from enterprises.choices import CompanyCategory
 from organizations.models import Unit, User
 
@@ -72,13 +73,30 @@ def date_to(field_name):
 
 class LedgerFilterSet(StyledFilterSet):
     unit = UnitChoiceFilter(label=_("单位"), queryset=ledger_units, method="filter_unit")
+    # A city's records, whichever of its units did the work (the dashboard's drill-down).
+    city = CityFilter(method="filter_unit")
 
     def filter_unit(self, queryset, name, value):
         # A county's list by county includes its squads' records.
         return queryset.filter(unit__path__startswith=value.path)
 
 
-class VisitFilterSet(LedgerFilterSet):
+class EachCompanyMixin:
+    """`each_company`: one row per company among the rows the other filters keep (its first recorded), so the
+    list holds as many rows as companies (the dashboard's "companies visited", "companies invited")."""
+
+    def filter_each_company(self, queryset, name, value):
+        return queryset  # applied last, in filter_queryset, over what the other filters kept
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("each_company"):
+            firsts = queryset.order_by().values("company_id").annotate(first=Min("pk")).values("first")
+            queryset = queryset.filter(pk__in=firsts)
+        return queryset
+
+
+class VisitFilterSet(EachCompanyMixin, LedgerFilterSet):
     date_from = date_from("visit_date")
     date_to = date_to("visit_date")
     q = django_filters.CharFilter(label=_("企业名称"), field_name="company__name", lookup_expr="icontains")
@@ -88,22 +106,24 @@ class VisitFilterSet(LedgerFilterSet):
         label=_("企业类别"), field_name="company__category", choices=CompanyCategory.choices
     )
     way = django_filters.ChoiceFilter(label=_("走访方式"), choices=VisitWay.choices)
+    each_company = yes_no_filter(_("每家企业一行"), method="filter_each_company")
 
     class Meta:
         model = Visit
-        fields = ["unit", "date_from", "date_to", "q", "company", "chain", "category", "way"]
+        fields = ["unit", "date_from", "date_to", "q", "company", "chain", "category", "way", "city", "each_company"]
 
 
-class InspectionFilterSet(LedgerFilterSet):
+class InspectionFilterSet(EachCompanyMixin, LedgerFilterSet):
     date_from = date_from("inspection_date")
     date_to = date_to("inspection_date")
     q = django_filters.CharFilter(label=_("企业名称"), field_name="company__name", lookup_expr="icontains")
     company = django_filters.NumberFilter(label=_("企业编号"), field_name="company_id", widget=forms.HiddenInput)
     host_unit = UnitChoiceFilter(label=_("考察县区/开发区"), queryset=host_units, field_name="host_units")
+    each_company = yes_no_filter(_("每家企业一行"), method="filter_each_company")
 
     class Meta:
         model = Inspection
-        fields = ["unit", "date_from", "date_to", "q", "company", "host_unit"]
+        fields = ["unit", "date_from", "date_to", "q", "company", "host_unit", "city", "each_company"]
 
 
 class EventFilterSet(LedgerFilterSet):

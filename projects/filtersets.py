@@ -4,22 +4,27 @@ A rate's link (selectors.Rate.link) is this list filtered by round (or host and 
 batch and the stage reached, so the list behind a figure always holds exactly its projects.
 """
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.filtering import StyledFilterSet, yes_no_filter
-from leads.filtersets import UnitChoiceFilter, visible_chains
-from organizations.choices import UnitKind
+from core.place_filters import CityFilter, region_filter, region_q
+from enterprises.models import Company
+from leads.filtersets import UnitChoiceFilter, visible_chains, visible_segments
+from organizations.choices import TargetRegion, UnitKind
 from organizations.models import Unit, User
 
 from . import selectors
 from .choices import Batch, ProjectKind, Stage
-from .models import Project, Round, RoundEntry
+from .models import Project, ProjectSettings, Round, RoundEntry
 
 REACHED = (
     ("signed", _("已签约")),
@@ -33,6 +38,29 @@ REACHED_FIELD = {
     "producing": "producing_on",
     "at_capacity": "at_capacity_on",
 }
+
+
+def counted_q():
+    """Projects that count in the figures (统计口径), as targets.selectors counts them: a first signing, confirmed,
+    of at least its own city's minimum amount (ProjectSettings; none stored: 0)."""
+    minimum = Coalesce(
+        Subquery(ProjectSettings.objects.filter(owner=OuterRef("owner")).values("min_count_amount")[:1]),
+        Value(Decimal(0)),
+    )
+    return Q(signed_on__isnull=False, predecessor__isnull=True, total_investment__gte=minimum)
+
+
+def investors_q(condition):
+    """Projects with at least one investor meeting `condition` (a Q on Company)."""
+    return Q(Exists(Company.objects.filter(condition, projects=OuterRef("pk"))))
+
+
+def region_projects_q(region):
+    """Projects with an investor from `region`; 其他 also takes projects without any investor."""
+    q = investors_q(region_q(region, "province"))
+    if region == TargetRegion.OTHER:
+        q |= ~Q(Exists(Company.objects.filter(projects=OuterRef("pk"))))
+    return q
 
 
 def _user(request):
@@ -82,6 +110,7 @@ class ProjectFilterSet(StyledFilterSet):
     stage = django_filters.MultipleChoiceFilter(label=_("阶段"), choices=Stage.choices)
     kind = django_filters.ChoiceFilter(label=_("项目类别"), choices=ProjectKind.choices)
     chain = django_filters.ModelChoiceFilter(label=_("产业链"), queryset=visible_chains)
+    segment = django_filters.ModelChoiceFilter(label=_("产业链环节"), queryset=visible_segments)
     round = RoundChoiceFilter(label=_("“三个一批”活动"), queryset=visible_rounds, method="filter_round")
     batch = django_filters.ChoiceFilter(label=_("批次"), choices=Batch.choices, method="filter_batch")
     # The host and period of the rounds (a period's rates drill down with these instead of one round).
@@ -108,6 +137,17 @@ class ProjectFilterSet(StyledFilterSet):
     overdue_report = yes_no_filter(_("上月进展未报或逾期"), method="filter_overdue_report")
     in_library = yes_no_filter(_("已入库"), field_name="in_library")
     company = django_filters.NumberFilter(label=_("企业编号"), field_name="investors", widget=forms.HiddenInput)
+    # The dashboard's drill-down (dashboards.selectors): a city's projects, the counted ones, the date a stage
+    # was reached (with `reached`; without it, the signing), where the investors come from, a first contact.
+    city = CityFilter(field_name="owner")
+    counted = yes_no_filter(_("计入统计（统计口径）"), method="filter_counted")
+    reached_from = django_filters.DateFilter(
+        label=_("达到日期起"), method="filter_reached_from", widget=forms.HiddenInput
+    )
+    reached_to = django_filters.DateFilter(label=_("达到日期止"), method="filter_reached_to", widget=forms.HiddenInput)
+    province = django_filters.CharFilter(label=_("投资方所在省份"), method="filter_province", widget=forms.HiddenInput)
+    region = region_filter("filter_region")
+    first_contact = yes_no_filter(_("有首次接洽日期"), method="filter_first_contact")
 
     class Meta:
         model = Project
@@ -118,6 +158,7 @@ class ProjectFilterSet(StyledFilterSet):
             "stage",
             "kind",
             "chain",
+            "segment",
             "round",
             "batch",
             "round_host",
@@ -134,6 +175,13 @@ class ProjectFilterSet(StyledFilterSet):
             "overdue_report",
             "in_library",
             "company",
+            "city",
+            "counted",
+            "reached_from",
+            "reached_to",
+            "province",
+            "region",
+            "first_contact",
         ]
 
     def _entries(self):
@@ -157,7 +205,31 @@ class ProjectFilterSet(StyledFilterSet):
         data = self.form.cleaned_data
         if any(data.get(k) for k in ("round", "batch", "round_host", "round_from", "round_to")):
             queryset = queryset.filter(Exists(self._entries().filter(project=OuterRef("pk"))))
+        date_field = REACHED_FIELD[data.get("reached") or "signed"]
+        if data.get("reached_from"):
+            queryset = queryset.filter(**{f"{date_field}__gte": data["reached_from"]})
+        if data.get("reached_to"):
+            queryset = queryset.filter(**{f"{date_field}__lte": data["reached_to"]})
         return queryset
+
+    # The stage dates are applied with `reached` in filter_queryset.
+    def filter_reached_from(self, queryset, name, value):
+        return queryset
+
+    filter_reached_to = filter_reached_from
+
+    def filter_counted(self, queryset, name, value):
+        return queryset.filter(counted_q()) if value else queryset.exclude(counted_q())
+
+    def filter_province(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(investors_q(Q(province=value))) if value else queryset
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region_projects_q(value))
+
+    def filter_first_contact(self, queryset, name, value):
+        return queryset.filter(first_contact_on__isnull=not value)
 
     # The round filters are applied together in filter_queryset.
     def filter_round(self, queryset, name, value):

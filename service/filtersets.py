@@ -19,6 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.filtering import StyledFilterSet, yes_no_filter
+from core.place_filters import CityFilter
 from core.scope import scope_of
 from leads.filtersets import UnitChoiceFilter
 from organizations.choices import UnitKind
@@ -142,6 +143,8 @@ class ProblemFilterSet(StyledFilterSet):
     raised_unit = ExactUnitFilter(
         label=_("提出单位"), queryset=city_units, null_label=_("企业投诉"), null_value=NULL, widget=forms.HiddenInput
     )
+    # A city's problems, complaints included (the dashboard's drill-down).
+    city = CityFilter(field_name="owner")
 
     class Meta:
         model = Problem
@@ -166,6 +169,7 @@ class ProblemFilterSet(StyledFilterSet):
             "meeting",
             "lead_department",
             "raised_unit",
+            "city",
         ]
 
     def filter_q(self, queryset, name, value):
