@@ -11,4 +11,9 @@ urlpatterns = [
     path("", include("projects.api.urls")),
     path("", include("service.api.urls")),
     path("", include("targets.api.urls")),
+    path("", include("reports.api.urls")),
+    path("", include("reminders.api.urls")),
+    path("", include("assessment.api.urls")),
+    path("", include("bulletins.api.urls")),
+    path("", include("dashboards.api.urls")),
 ]

@@ -83,6 +83,19 @@ def _service_entries(scope):
     return entries
 
 
+def _report_entries(scope):
+    """The teams' weekly and monthly reports (一周一专报、一月一总结) and the office's 未报清单."""
+    from reports.choices import READER_ROLES as REPORT_READERS
+    from reports.choices import USER_ROLES as REPORT_USERS
+
+    entries = []
+    if scope.has(*REPORT_USERS):
+        entries.append((_("工作报告"), reverse("reports:report_list"), "file-earmark-text"))
+    if scope.has(*REPORT_READERS):
+        entries.append((_("报告未报清单"), reverse("reports:missing"), "exclamation-diamond"))
+    return entries
+
+
 def _target_entries(scope):
     """The 目标任务 menu: the city's progress (office and leaders), one's own unit's, all targets, the templates."""
     from targets.models import READER_ROLES
@@ -92,9 +105,24 @@ def _target_entries(scope):
         entries.append((_("目标进度（全市）"), reverse("targets:city_progress"), "bar-chart-line"))
     entries.append((_("本单位进度"), reverse("targets:unit_progress"), "bar-chart-steps"))
     entries.append((_("全部目标"), reverse("targets:target_list"), "bullseye"))
+    entries += _report_entries(scope)
+    entries.append((_("考核排名"), reverse("assessment:scheme_list"), "trophy"))
+    entries.append((_("月度通报"), reverse("bulletins:bulletin_list"), "file-earmark-text"))
     if scope.has(Role.OFFICE_STAFF):
         entries.append((_("按模板设定"), reverse("targets:apply_template"), "grid-3x3"))
     return entries
+
+
+def _reminder_entries(scope):
+    """The 提醒 menu: one's own notifications; the channels for the office and system administrators."""
+    entries = [(_("我的提醒"), reverse("reminders:notification_list"), "bell")]
+    if scope.has(Role.OFFICE_STAFF, Role.SYSTEM_ADMIN):
+        entries.append((_("提醒渠道"), reverse("reminders:channel_list"), "broadcast"))
+    return entries
+
+
+# Who reads the dashboards (领导驾驶舱) from the menu: leaders, the office, counties and zones.
+DASHBOARD_ROLES = (Role.LEADER, Role.OFFICE_STAFF, Role.COUNTY_STAFF)
 
 
 def navigation(request):
@@ -103,6 +131,8 @@ def navigation(request):
         return {"nav_items": []}
     scope = scope_of(user)
     items = [_item(_("首页"), "core:home", "house")]
+    if scope.has(*DASHBOARD_ROLES):
+        items.append(_item(_("领导驾驶舱"), "dashboards:dashboard", "speedometer2"))
     if scope.has(*OUTREACH_ROLES):
         ledgers = [
             (_("走访"), reverse("outreach:visit_list"), "person-walking"),
@@ -118,13 +148,18 @@ def navigation(request):
         items.append(_item(_("招商台账"), None, "journal-text", ledgers))
         items.append(_item(_("线索"), None, "lightbulb", _lead_entries(scope)))
         items.append(_item(_("目标企业库"), "enterprises:company_list", "buildings"))
-        items.append(_item(_("产业链"), "chains:chain_list", "diagram-2"))
+        chains = [
+            (_("产业集群与产业链"), reverse("chains:chain_list"), "diagram-2"),
+            (_("“六个一”总览"), reverse("chains:promotion_list"), "grid-3x2-gap"),
+        ]
+        items.append(_item(_("产业链"), None, "diagram-2", chains))
     if scope.has(*PROJECT_ROLES):
         items.append(_item(_("项目"), None, "building-gear", _project_entries(scope)))
     if scope.has(*SERVICE_ROLES):
         items.append(_item(_("企业服务"), None, "headset", _service_entries(scope)))
     if scope.by_role:
         items.append(_item(_("目标任务"), None, "bullseye", _target_entries(scope)))
+        items.append(_item(_("提醒"), None, "bell", _reminder_entries(scope)))
     if scope.by_role and not scope.has(Role.AUDIT_ADMIN) or scope.has(Role.SYSTEM_ADMIN):
         items.append(_item(_("组织架构"), "organizations:unit_tree", "diagram-3"))
         items.append(_item(_("人员"), "organizations:person_list", "people"))

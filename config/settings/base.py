@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "projects",
     "service",
     "targets",
+    "reports",
+    "reminders",
+    "assessment",
+    "bulletins",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +131,15 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Celery runs only with a broker (core.background); without one, jobs run in the request's process.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {"task": "reminders.tasks.send_reminders_task", "schedule": 60 * 60 * 24},
+}
+# Force jobs inline even with Redis configured (a laptop with Redis for the cache but no worker).
+ZS_BACKGROUND_INLINE = os.environ.get("ZS_BACKGROUND_INLINE", "") == "1"
 
 # --- Auth and security ----------------------------------------------------------------
 AUTH_USER_MODEL = "organizations.User"
@@ -264,6 +278,11 @@ SPECTACULAR_SETTINGS = {
         "ProblemEventKindEnum": "service.choices.ProblemEventKind",
         "EscalationReasonEnum": "service.choices.EscalationReason",
         "MeetingKindEnum": "service.choices.MeetingKind",
+        "ReminderKindEnum": "reminders.choices.ReminderKind",
+        "ReminderSeverityEnum": "reminders.choices.Severity",
+        "NotificationChannelKindEnum": "reminders.choices.ChannelKind",
+        "ReportKindEnum": "reports.choices.ReportKind",
+        "ReportStatusEnum": "reports.choices.ReportStatus",
     },
 }
 
@@ -287,6 +306,19 @@ ZS_IMPORT_DIR = Path(os.environ.get("ZS_IMPORT_DIR", DATA_DIR / "imports"))
 # complaints may be filed and how many look-ups (number + phone) made before a 429.
 ZS_COMPLAINT_PER_HOUR = int(os.environ.get("ZS_COMPLAINT_PER_HOUR", "5"))
 ZS_COMPLAINT_LOOKUPS_PER_HOUR = int(os.environ.get("ZS_COMPLAINT_LOOKUPS_PER_HOUR", "30"))
+
+# Reminders (reminders/): the notifiers each daily run hands its reminders to (in-app is always on);
+# e-mail to everyone with an address when ZS_NOTIFY_EMAIL=1 (else only in cities with an e-mail channel);
+# the schemes a group robot's webhook URL may use, how long to wait for it, and the address links point to.
+ZS_NOTIFIERS = [
+    "reminders.notifiers.InAppNotifier",
+    "reminders.notifiers.EmailNotifier",
+    "reminders.notifiers.WebhookNotifier",
+]
+ZS_NOTIFY_EMAIL = os.environ.get("ZS_NOTIFY_EMAIL", "") == "1"
+ZS_WEBHOOK_SCHEMES = [s.strip() for s in os.environ.get("ZS_WEBHOOK_SCHEMES", "https,http").split(",") if s.strip()]
+ZS_WEBHOOK_TIMEOUT = int(os.environ.get("ZS_WEBHOOK_TIMEOUT", "5"))
+ZS_SITE_URL = os.environ.get("ZS_SITE_URL", "")
 
 # Audit records are kept at least this long; nothing in the application deletes them.
 AUDIT_RETENTION_DAYS = 180

@@ -29,10 +29,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {Role(role).label:<12} {name}，{title}{note}")
 
     def load_domains(self):
-        from chains.demo import load_chains_demo
+        from assessment.demo import load_assessment_demo
+        from chains.demo import load_chain_map_demo, load_chains_demo
         from leads.demo import load_leads_demo
         from outreach.demo import load_outreach_demo
         from projects.demo import OTHER_PEOPLE, load_projects_demo
+        from reports.demo import load_reports_demo
         from service.demo import STAFF, demo_complaint, load_service_demo
         from targets.demo import STORY_DAY, load_targets_demo
 
@@ -46,11 +48,22 @@ class Command(BaseCommand):
         self.stdout.write("线索：" + "，".join(f"{k} {v}" for k, v in leads.items()) + "。")
         projects = load_projects_demo(city=city, actor=office)
         self.stdout.write("项目：" + "，".join(f"{k} {v}" for k, v in projects.items()) + "。")
+        mapped = load_chain_map_demo(city=city, actor=office)
+        if mapped is not None:
+            self.stdout.write(f"招商图谱与“六个一”：{mapped.name}。")
         problems = load_service_demo(city=city, actor=office)
         self.stdout.write("问题诉求：" + "，".join(f"{k} {v}" for k, v in problems.items()) + "。")
         targets = load_targets_demo(city=city, actor=office)
         day = f"{STORY_DAY.year}年{STORY_DAY.month}月{STORY_DAY.day}日"
         self.stdout.write(f"目标：{targets['目标']} 个，其中落后 {targets['落后']} 个（截至{day}）。")
+        reports = load_reports_demo(city=city, office=office)
+        self.stdout.write("工作报告：" + "，".join(f"{k} {v}" for k, v in reports.items()) + "。")
+        assessment = load_assessment_demo(city=city, actor=office)
+        self.stdout.write(f"考核：{assessment['方案']} 个方案，锁定 {assessment['锁定']} 期结果。")
+        from bulletins.demo import load_bulletins_demo
+
+        bulletins = load_bulletins_demo(city=city, actor=office)
+        self.stdout.write(f"月度通报：{bulletins['通报']} 份（已印发《{bulletins['标题']}》）。")
         self.stdout.write("部门演示账号：" + "、".join(f"{u}（{n}）" for u, n, _t, _c in STAFF if n) + "。")
         complaint = demo_complaint(city)
         if complaint:
