@@ -29,9 +29,8 @@ from organizations.choices import UnitKind
 from organizations.models import Unit
 from targets import selectors as target_selectors
 from targets.choices import Indicator
-from targets.models import Target
-from targets.services import month_range, teams_of
-from targets.tables import ROUTINE_INDICATORS, number
+from targets.services import month_range
+from targets.tables import city_progress, number
 
 from .models import Bulletin
 
@@ -126,50 +125,24 @@ def _cell(progress, has_target):
 
 
 def team_month(city, start, end):
-    """Each team × indicator for the month, and the city-wide targets covering it, as the city progress page.
-
-    The page (`targets.tables.city_progress`) takes the targets of the city's teams and of the city overlapping
-    the month, the routine indicators plus any other a team has a target for, and — where a team has no target
-    for an indicator — a stand-in counted over the month; `targets.selectors.progress` counts them all. The same
-    here, read at the month's end (the share of each period gone by then), without a user's scope: the bulletin
-    is the city's own.
-    """
-    teams = teams_of(city)
-    targets = list(
-        Target.objects.filter(owner=city, unit__in=[*teams, city], start__lte=end, end__gte=start)
-        .select_related("unit")
-        .order_by("start", "id")
-    )
-    team_targets = [t for t in targets if t.unit_id != city.pk]
-    city_targets = [t for t in targets if t.unit_id == city.pk]
-    present = {t.indicator for t in team_targets}
-    indicators = ROUTINE_INDICATORS + [i for i in Indicator if i in present and i not in ROUTINE_INDICATORS]
-    by_cell = {}
-    for t in team_targets:
-        by_cell.setdefault((t.unit_id, t.indicator), []).append(t)
-    stand_ins = {}
-    for team in teams:
-        for indicator in indicators:
-            if (team.pk, indicator) not in by_cell:
-                stand_ins[(team.pk, indicator)] = Target(
-                    pk=f"m{len(stand_ins)}", owner=city, unit=team, indicator=indicator, start=start, end=end, value=0
-                )
-    found = {p.target.pk: p for p in target_selectors.progress([*targets, *stand_ins.values()], today=end)}
-    rows = []
-    for team in teams:
-        cells = []
-        for indicator in indicators:
-            real = by_cell.get((team.pk, indicator))
-            if real:
-                cells.append([_cell(found[t.pk], True) for t in real])
-            else:
-                cells.append([_cell(found[stand_ins[(team.pk, indicator)].pk], False)])
-        rows.append({"unit": team.pk, "name": team.name, "cells": cells})
+    """Each team × indicator for the month, and the city-wide targets covering it: the city progress page's table
+    (`targets.tables.city_progress`), read at the month's end and without a user's scope (the bulletin is the
+    city's own)."""
+    table = city_progress(None, city, start, end, today=end)
+    rows = [
+        {
+            "unit": team.pk,
+            "name": team.name,
+            "cells": [[_cell(c.progress, c.has_target) for c in cell] for cell in cells],
+        }
+        for team, cells in table.rows
+    ]
     goals = []
-    for t in city_targets:
-        cell = _cell(found[t.pk], True)
-        cell["label"] = str(Indicator(t.indicator).label)
+    for c in table.city_targets:
+        cell = _cell(c.progress, True)
+        cell["label"] = str(Indicator(c.progress.target.indicator).label)
         goals.append(cell)
+    indicators = [code for code, _label in table.indicators]
     return {
         "indicators": [{"code": i.value, "label": str(Indicator(i).label)} for i in indicators],
         "rows": rows,

@@ -220,9 +220,10 @@ def city_progress(user, city, start, end, today=None):
     in the same aggregate as the monthly targets).
     """
     teams = services.teams_of(city)
+    # No user: the city's own reading (the bulletin), every target of the city.
+    scoped = Target.objects.all() if user is None else selectors.targets_for(user)
     targets = list(
-        selectors.targets_for(user)
-        .filter(owner=city, unit__in=[*teams, city], start__lte=end, end__gte=start)
+        scoped.filter(owner=city, unit__in=[*teams, city], start__lte=end, end__gte=start)
         .select_related("unit")
         .order_by("start", "id")
     )
