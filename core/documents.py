@@ -54,14 +54,7 @@ def chinese_date(day):
 def set_run_font(run, name, size=None, *, bold=None, color=None):
     """Give a run its font for Chinese and Latin text alike, its size, weight and colour."""
     run.font.name = name
-    r_pr = run._element.get_or_add_rPr()
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
-    fonts.set(qn("w:hint"), "eastAsia")
+    _east_asian_fonts(run._element.get_or_add_rPr(), name).set(qn("w:hint"), "eastAsia")
     if size is not None:
         run.font.size = size
     if bold is not None:
@@ -74,13 +67,18 @@ def set_run_font(run, name, size=None, *, bold=None, color=None):
 def _style_fonts(style, name, size):
     style.font.name = name
     style.font.size = size
-    r_pr = style.element.get_or_add_rPr()
+    _east_asian_fonts(style.element.get_or_add_rPr(), name)
+
+
+def _east_asian_fonts(r_pr, name):
+    """Name the font for every script (w:eastAsia included), so Word and LibreOffice use it for Chinese too."""
     fonts = r_pr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         r_pr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
+    return fonts
 
 
 def _first_line_chars(paragraph, chars=2):

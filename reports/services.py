@@ -72,6 +72,16 @@ def _text(value):
     return (value or "").strip()
 
 
+def _record_state(actor, report, before):
+    audit.record(
+        action=AuditAction.STATE_CHANGE,
+        actor=actor,
+        obj=report,
+        before=before,
+        after=audit.snapshot(report, STATE_FIELDS),
+    )
+
+
 @transaction.atomic
 def draft_report(*, actor, unit, kind, start) -> TeamReport:
     """Draft a unit's weekly or monthly report from the period's records (the week or month holding `start`).
@@ -163,13 +173,7 @@ def submit_report(*, actor, report) -> TeamReport:
     report.submitted_by, report.submitted_at = actor, now
     report.first_submitted_at = report.first_submitted_at or now
     report.save()
-    audit.record(
-        action=AuditAction.STATE_CHANGE,
-        actor=actor,
-        obj=report,
-        before=before,
-        after=audit.snapshot(report, STATE_FIELDS),
-    )
+    _record_state(actor, report, before)
     return report
 
 
@@ -185,13 +189,7 @@ def mark_read(*, actor, report, comment="") -> TeamReport:
     _move(report, ReportStatus.READ, actor, note=comment)
     report.read_by, report.read_at, report.comment = actor, timezone.now(), comment
     report.save()
-    audit.record(
-        action=AuditAction.STATE_CHANGE,
-        actor=actor,
-        obj=report,
-        before=before,
-        after=audit.snapshot(report, STATE_FIELDS),
-    )
+    _record_state(actor, report, before)
     return report
 
 
@@ -209,11 +207,5 @@ def return_report(*, actor, report, reason) -> TeamReport:
     _move(report, ReportStatus.DRAFT, actor, note=reason)
     report.return_reason, report.returned_at = reason, timezone.now()
     report.save()
-    audit.record(
-        action=AuditAction.STATE_CHANGE,
-        actor=actor,
-        obj=report,
-        before=before,
-        after=audit.snapshot(report, STATE_FIELDS),
-    )
+    _record_state(actor, report, before)
     return report
