@@ -21,3 +21,14 @@ class StyledFilterSet(django_filters.FilterSet):
                 else "form-control form-control-sm"
             )
             field.widget.attrs.setdefault("class", css)
+
+
+class StartEndFilterForm(forms.Form):
+    """A filter form for lists filtered by `start` and `end` dates: an end before the start is an error."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("结束日期不能早于开始日期。"))
+        return data

@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filtering import StyledFilterSet
+from core.filtering import StartEndFilterForm, StyledFilterSet
 from leads.filtersets import UnitChoiceFilter
 from organizations.models import Unit
 
@@ -25,15 +25,6 @@ def report_units(request):
     return Unit.objects.visible_to(user).filter(kind__in=REPORTING_KINDS).order_by("path")
 
 
-class PeriodFilterForm(forms.Form):
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("结束日期不能早于开始日期。"))
-        return data
-
-
 class TeamReportFilterSet(StyledFilterSet):
     unit = UnitChoiceFilter(label=_("报送单位"), queryset=report_units, method="filter_unit")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=ReportKind.choices)
@@ -47,7 +38,7 @@ class TeamReportFilterSet(StyledFilterSet):
 
     class Meta:
         model = TeamReport
-        form = PeriodFilterForm
+        form = StartEndFilterForm
         fields = ["unit", "kind", "status", "start", "end"]
 
     def filter_unit(self, queryset, name, value):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.filtering import StyledFilterSet
+from core.filtering import StartEndFilterForm, StyledFilterSet
 from core.scope import scope_of
 from organizations.models import Unit, User
 from outreach.forms import PersonChoiceField, UnitChoiceField
@@ -57,15 +57,6 @@ class PersonChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
-class TargetFilterForm(forms.Form):
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("结束日期不能早于开始日期。"))
-        return data
-
-
 class TargetFilterSet(StyledFilterSet):
     unit = UnitChoiceFilter(label=_("单位"), queryset=filter_units)
     person = PersonChoiceFilter(label=_("个人"), queryset=filter_people)
@@ -80,7 +71,7 @@ class TargetFilterSet(StyledFilterSet):
 
     class Meta:
         model = Target
-        form = TargetFilterForm
+        form = StartEndFilterForm
         fields = ["unit", "person", "indicator", "start", "end", "template"]
 
     # A period filter keeps every target whose own period overlaps it.
