@@ -40,11 +40,12 @@ class DashboardForm(BootstrapMixin, forms.Form):
         data["start"], data["end"] = start, end
         return data
 
-    def period(self, today=None):
+    def period(self, today=None, fallback=None):
+        """The period asked for; else `fallback()` when given, else this year."""
         data = self.cleaned_data
         if data.get("start") and data.get("end"):
             return data["start"], data["end"]
-        return year_bounds(today)
+        return fallback() if fallback is not None else year_bounds(today)
 
     def chosen_unit(self):
         """The unit asked for, else the user's first (their highest); None when they have none."""

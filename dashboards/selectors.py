@@ -79,6 +79,26 @@ def units_for(user):
     return sorted(units, key=lambda u: (u.depth, u.path.count("/"), u.path))
 
 
+def default_period(user, unit, today=None):
+    """The year shown when none is asked for: this year, or the latest year before it holding a visit or a
+    signing the user may see in the unit (January's dashboard, or a demo of past years, is not a page of zeros)."""
+    from django.db.models import Max
+
+    from outreach.models import Visit
+    from projects.models import Project
+
+    today = today or timezone.localdate()
+    visits = Visit.objects.visible_to(user).filter(unit__path__startswith=unit.path, visit_date__lte=today)
+    signed = Project.objects.visible_to(user).filter(host_unit__path__startswith=unit.path, signed_on__lte=today)
+    days = [
+        visits.aggregate(day=Max("visit_date"))["day"],
+        signed.aggregate(day=Max("signed_on"))["day"],
+    ]
+    days = [d for d in days if d is not None]
+    year = today.year if not days or any(d.year == today.year for d in days) else max(days).year
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
 def year_bounds(day=None):
     day = day or timezone.localdate()
     return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)

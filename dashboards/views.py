@@ -37,8 +37,9 @@ def resolve(request):
     form = DashboardForm(request.GET, units=units)
     if not form.is_valid():
         return form, None, None, None
-    start, end = form.period()
-    return form, form.chosen_unit(), start, end
+    unit = form.chosen_unit()
+    start, end = form.period(fallback=lambda: selectors.default_period(user, unit))
+    return form, unit, start, end
 
 
 def figures_for(user, unit, start, end):

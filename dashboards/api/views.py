@@ -27,8 +27,8 @@ class DashboardAPIView(APIView):
         "数据随任何写入即时更新（computed_at 为计算时间）。",
         parameters=[
             OpenApiParameter("unit", OpenApiTypes.INT, description="单位编号；默认本人可查看的最高一级单位"),
-            OpenApiParameter("start", OpenApiTypes.DATE, description="开始日期；默认今年 1 月 1 日"),
-            OpenApiParameter("end", OpenApiTypes.DATE, description="结束日期；默认今年 12 月 31 日"),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="开始日期；默认今年或最近有记录的一年"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="结束日期；默认与开始日期同年的 12 月 31 日"),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -45,7 +45,7 @@ class DashboardAPIView(APIView):
                     for f, errs in form.errors.items()
                 }
             )
-        start, end = form.period()
         unit = form.chosen_unit()
+        start, end = form.period(fallback=lambda: selectors.default_period(user, unit))
         figures = figures_for(user, unit, start, end)
         return Response({**figures, "units": [{"id": u.pk, "name": u.name, "kind": u.kind} for u in units]})

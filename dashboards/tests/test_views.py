@@ -156,3 +156,24 @@ def test_the_api_gives_each_figure_with_its_filters_and_both_urls(org, world):
     for part in ("money", "problems", "cycles"):
         for f in data[part]:
             assert f["url"] and f["api_url"] and "filters" in f
+
+
+def test_without_a_period_it_shows_this_year_or_else_the_latest_year_with_records(org, world):
+    from django.utils import timezone
+
+    from .builders import company, visit
+
+    client = api_client_for(org["leader"])
+    asked = client.get(url("dashboards_api:dashboard", start=START, end=END)).json()
+    default = client.get(url("dashboards_api:dashboard")).json()
+    # The world's records are all in 2024: an empty current year would be a page of zeros.
+    assert (default["start"], default["end"]) == (START, END)
+    assert default["funnel"][0]["value"] == asked["funnel"][0]["value"] > 0
+    page = login_as(Client(), org["leader"]).get(reverse("dashboards:dashboard"))
+    assert page.context["start"].isoformat() == START
+
+    today = timezone.localdate()
+    visit(org.team, today, company(org, "今年走访的企业", "浙江省"))
+    this_year = client.get(url("dashboards_api:dashboard")).json()
+    assert this_year["start"] == f"{today.year}-01-01"
+    assert this_year["funnel"][0]["value"] == 1
