@@ -483,11 +483,19 @@ class ConflictDecideForm(BootstrapMixin, forms.Form):
     same_lead = forms.BooleanField(label=_("认定为同一线索（另一条不再重复计数）"), required=False)
     decision = forms.CharField(label=_("裁定意见"), required=False, widget=textarea(2))
 
-    def __init__(self, *args, conflict=None, user=None, **kwargs):
+    def __init__(self, *args, conflict=None, user=None, units=None, **kwargs):
         self.conflict = conflict
         kwargs.setdefault("prefix", f"conflict_{conflict.pk}")
         super().__init__(*args, **kwargs)
-        self.fields["leading_unit"].queryset = Unit.objects.filter(pk__in=involved_unit_ids(conflict)).order_by("path")
+        ids = involved_unit_ids(conflict)
+        field = self.fields["leading_unit"]
+        field.queryset = Unit.objects.filter(pk__in=ids).order_by("path")
+        if units is not None:
+            # A lead's page shows one form per conflict: the units of all of them come from one query
+            # (`units`, {pk: Unit}), not one each; the queryset above still checks what is posted.
+            offered = sorted((units[pk] for pk in ids if pk in units), key=lambda unit: unit.path)
+            empty = [("", field.empty_label)] if field.empty_label is not None else []
+            field.choices = [*empty, *((unit.pk, field.label_from_instance(unit)) for unit in offered)]
         if not conflict.other_lead_id:
             del self.fields["same_lead"]
         self._style()

@@ -33,7 +33,7 @@ from core.scope import holds_over as _holds
 from core.scope import scope_of
 from core.views import EditableObjectFormMixin, RoleRequiredMixin, ScopedListView, ScopedObjectMixin, attach_errors
 from organizations.choices import Role
-from organizations.models import User
+from organizations.models import Unit, User
 from outreach.models import Visit
 from outreach.tables import company_url
 
@@ -53,6 +53,7 @@ from .forms import (
     ReturnForm,
     ShareForm,
     UnshareForm,
+    involved_unit_ids,
     plain_amount,
 )
 from .models import HELD_STATUSES, Lead, LeadSettings
@@ -222,13 +223,15 @@ def lead_page_context(request, lead, bound=None):
         elif can[name]:
             action_forms.append(form_class(lead=lead, user=user))
     conflicts = lead_conflicts(user, lead)
+    decidable = [c for c in conflicts if can["decide"] and c.status == ConflictStatus.OPEN]
+    units = Unit.objects.in_bulk({pk for c in decidable for pk in involved_unit_ids(c)}) if decidable else {}
     for conflict in conflicts:
         conflict.mine_is_lead = conflict.lead_id == lead.pk
         key = f"conflict-{conflict.pk}"
         if key in bound:
             conflict.form = bound[key]
         elif can["decide"] and conflict.status == ConflictStatus.OPEN:
-            conflict.form = ConflictDecideForm(conflict=conflict, user=user)
+            conflict.form = ConflictDecideForm(conflict=conflict, user=user, units=units)
         else:
             conflict.form = None
     return {
