@@ -1,8 +1,9 @@
 """How far each target has got, counted from the records, never typed in; and how much of its period has passed.
 
 `reached(targets)` counts a whole page of targets in a fixed number of aggregate queries: one per
-indicator and period, grouping the period's records by the unit they are credited to; each target then adds up
-the groups in its unit's subtree (a county's count includes its squads, a city's everything in it). What counts:
+indicator (a filtered aggregate for each period in it), grouping the periods' records by the unit they are
+credited to; each target then adds up the groups in its unit's subtree (a county's count includes its squads,
+a city's everything in it). What counts:
 
 - visits, of which universities (企业类型 高校); inspections; promotion events — by the recording unit and date;
 - effective leads — counted leads (not duplicates) meeting their city's rule, by reporting unit and
@@ -17,6 +18,7 @@ the groups in its unit's subtree (a county's count includes its squads, a city's
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -53,19 +55,43 @@ def _sum_under(rows, targets, owner_of=None):
 
 
 def _unit_counts(indicator, start, end, targets):
-    """{target.pk: reached} for unit targets of one indicator and period, in one grouped query.
+    """{target.pk: reached} for unit targets of one indicator and period, in one grouped query."""
+    return _unit_counts_by_period(indicator, {(start, end): targets})
 
-    The records are grouped by the unit(s) they are credited to (a few hundred groups at most), and each target
-    adds up the groups in its unit's subtree: the database scans the period once, whatever the number of targets.
+
+def _unit_counts_by_period(indicator, periods):
+    """{target.pk: reached} for unit targets of one indicator, `periods` mapping (start, end) to its targets.
+
+    One grouped query for all the periods: the records are grouped by the unit(s) they are credited to (a few
+    hundred groups at most), with one filtered aggregate per period, and each target adds up the groups in its
+    unit's subtree: the database scans the periods once, whatever the number of targets or of periods.
     """
     from leads.filtersets import with_effective_for
     from leads.models import Lead, LeadSettings
     from outreach.models import Inspection, PromotionEvent, Visit
     from projects.models import MonthlyProgress, Project
 
-    if not targets:
+    periods = {period: group for period, group in periods.items() if group}
+    if not periods:
         return {}
-    owners = {t.owner_id for t in targets}
+    spans = list(periods)
+    lo, hi = min(s for s, _e in spans), max(e for _s, e in spans)
+    owners = {t.owner_id for group in periods.values() for t in group}
+
+    def per_period(rows, width, owner_of=None):
+        # rows: (keys… [width of them], value per period…) → each period's (keys…, value) summed under its targets
+        rows = list(rows)
+        out = {}
+        for j, period in enumerate(spans):
+            out.update(_sum_under([(*row[:width], row[width + j]) for row in rows], periods[period], owner_of))
+        return out
+
+    def aggregates(measure, date_field, first_day=False):
+        return {
+            f"p{j}": measure(filter=Q(**{f"{date_field}__range": (s.replace(day=1) if first_day else s, e)}))
+            for j, (s, e) in enumerate(spans)
+        }
+
     if indicator in (Indicator.VISITS, Indicator.UNIVERSITY_VISITS, Indicator.INSPECTIONS, Indicator.EVENTS):
         model, date_field = {
             Indicator.VISITS: (Visit, "visit_date"),
@@ -73,27 +99,31 @@ def _unit_counts(indicator, start, end, targets):
             Indicator.INSPECTIONS: (Inspection, "inspection_date"),
             Indicator.EVENTS: (PromotionEvent, "event_date"),
         }[indicator]
-        base = model.objects.filter(**{f"{date_field}__range": (start, end)})
+        base = model.objects.filter(**{f"{date_field}__range": (lo, hi)})
         if indicator == Indicator.UNIVERSITY_VISITS:
             base = base.filter(company__kind="university")
-        rows = base.order_by().values_list("unit__path").annotate(n=Count("id"))
-        return _sum_under([(path, None, n) for path, n in rows], targets)
+        rows = base.order_by().values_list("unit__path").annotate(**aggregates(partial(Count, "id"), date_field))
+        return per_period(((path, None, *values) for path, *values in rows), 2)
     if indicator == Indicator.EFFECTIVE_LEADS:
         settings_by_owner = {s.owner_id: s for s in LeadSettings.objects.filter(owner_id__in=owners)}
         base = with_effective_for(
-            Lead.objects.counted().filter(owner_id__in=owners, collected_date__range=(start, end)), settings_by_owner
+            Lead.objects.counted().filter(owner_id__in=owners, collected_date__range=(lo, hi)), settings_by_owner
         ).filter(is_effective=True)
-        rows = base.order_by().values_list("reporting_unit__path", "owner_id").annotate(n=Count("id"))
-        return _sum_under(list(rows), targets, owner_of=True)
+        rows = (
+            base.order_by()
+            .values_list("reporting_unit__path", "owner_id")
+            .annotate(**aggregates(partial(Count, "id"), "collected_date"))
+        )
+        return per_period(rows, 2, owner_of=True)
     credit = ("lead__reporting_unit__path", "host_unit__path")
     if indicator == Indicator.FUNDS_ARRIVED:
-        base = MonthlyProgress.objects.filter(month__range=(start.replace(day=1), end))
+        base = MonthlyProgress.objects.filter(month__range=(lo.replace(day=1), hi))
         rows = (
             base.order_by()
             .values_list(*(f"project__{c}" for c in credit), "project__owner_id")
-            .annotate(n=Sum(F("funds_fixed") + F("funds_non_fixed")))
+            .annotate(**aggregates(partial(Sum, F("funds_fixed") + F("funds_non_fixed")), "month", True))
         )
-        return _sum_under(list(rows), targets, owner_of=True)
+        return per_period(rows, 3, owner_of=True)
     date_field = {
         Indicator.SIGNED_PROJECTS: "signed_on",
         Indicator.SIGNED_INVESTMENT: "signed_on",
@@ -105,11 +135,11 @@ def _unit_counts(indicator, start, end, targets):
     for owner_id in owners:
         counted |= Q(owner_id=owner_id, total_investment__gte=mins.get(owner_id, 0))
     base = Project.objects.filter(
-        counted, predecessor__isnull=True, signed_on__isnull=False, **{f"{date_field}__range": (start, end)}
+        counted, predecessor__isnull=True, signed_on__isnull=False, **{f"{date_field}__range": (lo, hi)}
     )
-    measure = Sum("total_investment") if indicator == Indicator.SIGNED_INVESTMENT else Count("id")
-    rows = base.order_by().values_list(*credit, "owner_id").annotate(n=measure)
-    return _sum_under(list(rows), targets, owner_of=True)
+    measure = partial(Sum, "total_investment") if indicator == Indicator.SIGNED_INVESTMENT else partial(Count, "id")
+    rows = base.order_by().values_list(*credit, "owner_id").annotate(**aggregates(measure, date_field))
+    return per_period(rows, 3, owner_of=True)
 
 
 def unit_counts(indicator, start, end, units, owner_id):
@@ -145,14 +175,19 @@ def _person_counts(indicator, start, end, targets):
 
 
 def reached(targets):
-    """{target.pk: value reached} for these targets, one aggregate query per (indicator, period)."""
-    groups = {}
+    """{target.pk: value reached} for these targets: one aggregate query per indicator for the units' targets
+    (all their periods at once), one per (indicator, period) for the people's."""
+    units, people = {}, {}
     for target in targets:
-        groups.setdefault((target.indicator, target.start, target.end, target.person_id is not None), []).append(target)
+        if target.person_id is not None:
+            people.setdefault((target.indicator, target.start, target.end), []).append(target)
+        else:
+            units.setdefault(target.indicator, {}).setdefault((target.start, target.end), []).append(target)
     out = {}
-    for (indicator, start, end, personal), group in groups.items():
-        counter = _person_counts if personal else _unit_counts
-        out.update(counter(Indicator(indicator), start, end, group))
+    for indicator, periods in units.items():
+        out.update(_unit_counts_by_period(Indicator(indicator), periods))
+    for (indicator, start, end), group in people.items():
+        out.update(_person_counts(Indicator(indicator), start, end, group))
     return out
 
 
