@@ -834,7 +834,9 @@ def _projects(made, rng, report, total):
                     host = rng.choice(spec["areas"])
                     chain = rng.choice(spec["chains"]) if rng.random() < 0.85 else None
                     segment = rng.choice(spec["segments"][chain.pk]) if chain and rng.random() < 0.4 else None
-                    investors = list({rng.choice(spec["company_ids"]) for _ in range(rng.choice((1, 1, 1, 2)))})
+                    investors = list(
+                        dict.fromkeys(rng.choice(spec["company_ids"]) for _ in range(rng.choice((1, 1, 1, 2))))
+                    )
                     first_contact = _day(rng, FIRST_DAY, LAST_DAY - datetime.timedelta(days=60))
                 product = rng.choice(PRODUCTS)
                 investor = spec["companies"][investors[0]]
@@ -1178,6 +1180,8 @@ def digest():
         Target.objects.order_by("unit__code", "indicator", "start").values_list("unit__code", "indicator", "start"),
     ]
     for query in queries:
-        for row in query.iterator(chunk_size=10_000):
-            h.update(repr(row).encode("utf-8"))
+        # Sorted here, not by the database: rows equal on the ORDER BY keys come back in any order (PostgreSQL),
+        # and collations sort Chinese differently; the data, not the engine's order, is what must be the same.
+        for line in sorted(repr(row) for row in query.iterator(chunk_size=10_000)):
+            h.update(line.encode("utf-8"))
     return h.hexdigest()
