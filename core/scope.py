@@ -13,19 +13,54 @@ from django.db import models
 from django.db.models import Q
 
 NOTHING = Q(pk__in=[])
+# Records are owned by a city (their `owner`), and every unit a record names — who reported a lead, where it
+# was pushed or shared, a project's host and responsible units, a problem's departments — lies in that city:
+# the services refuse any other. So whoever reads every record owned at or under a city or province unit
+# already reads, there, whatever a record's other units would show them (see `Scope.beyond`).
+OWNING_KINDS = ("province", "city")
 
 
 class Scope:
     """The units a user holds each role in, as tree paths; memoised on the user object."""
 
+    # Whether `beyond` may leave out what an owner branch already covers (core/tests/test_scope_pruning.py
+    # turns it off to check that leaving it out never changes what anyone sees).
+    prune = True
+
     def __init__(self, user):
         self.user = user
         self.by_role = {}
+        self.owning = set()  # ids of the user's units at city level or above
+        self.projects = set()
         if user is None or not user.is_authenticated or not user.is_active:
             return
-        rows = user.memberships.filter(active=True, unit__active=True).values_list("role", "unit_id", "unit__path")
-        for role, unit_id, path in rows:
+        self.projects = set()  # ids of the projects the user leads (包联领导) or serves on (服务专班)
+        for role, unit_id, path, kind in _scope_rows(user):
+            if role == PROJECT_GRANT:
+                self.projects.add(unit_id)
+                continue
             self.by_role.setdefault(role, []).append((unit_id, path))
+            if kind in OWNING_KINDS:
+                self.owning.add(unit_id)
+
+    def beyond(self, *roles):
+        """This scope without the units at or under a city or province where the user holds `roles`.
+
+        A queryset ORs its owner branch (`subtree_q("owner__path", *roles)`) with branches on the record's other
+        units. Where the owner branch covers a whole city, those other branches add nothing there (OWNING_KINDS),
+        yet each one ORed in stops the database from walking the list's index; a model builds them from
+        `scope.beyond(*roles)` so they are left out where covered, and the list's query is the owner branch alone.
+        """
+        covered = [p for r in roles for uid, p in self.by_role.get(r, ()) if uid in self.owning]
+        if not covered or not self.prune:
+            return self
+        rest = Scope(None)
+        rest.user, rest.owning, rest.projects = self.user, self.owning, self.projects
+        for role, entries in self.by_role.items():
+            kept = [(uid, p) for uid, p in entries if not any(p.startswith(c) for c in covered)]
+            if kept:
+                rest.by_role[role] = kept
+        return rest
 
     @property
     def roles(self):
@@ -46,11 +81,23 @@ class Scope:
         return [p for p in found if not any(p != q and p.startswith(q) for q in found)]
 
     def subtree_q(self, path_field, *roles):
-        """Q matching rows whose unit path lies at or under a unit where the user holds `roles`."""
+        """Q matching rows whose unit path lies at or under a unit where the user holds `roles`.
+
+        `path_field` names the unit's path ("unit__path", "lead__reporting_unit__path", or "path" on units
+        themselves). For a row's unit the test is made on its key, `unit_id IN (SELECT id FROM unit WHERE path
+        LIKE …)`, not by joining the unit table for its path: with no join for each branch, the database can
+        walk a list's (unit, date) index and a scope's OR of branches stays cheap at province scale.
+        """
         paths = self.paths(*roles)
         if not paths:
             return NOTHING
-        return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths))
+        under = reduce(or_, (Q(path__startswith=p) for p in paths))
+        if path_field == "path":
+            return under
+        from django.apps import apps
+
+        units = apps.get_model("organizations", "Unit").objects.filter(under).values("pk")
+        return Q(**{f"{path_field.removesuffix('__path')}__in": units})
 
     def ancestor_ids(self, *roles):
         """Ids of every unit on the way from the root down to each unit where the user holds `roles`.
@@ -68,10 +115,54 @@ class Scope:
             return NOTHING
         return Q(**{f"{owner_field}_id__in": ids}) | self.subtree_q(f"{owner_field}__path", *roles)
 
+    def projects_q(self, project_field):
+        """Q matching rows whose project the user leads or serves on (ids read with the scope, no subquery)."""
+        return Q(**{f"{project_field}__in": sorted(self.projects)}) if self.projects else NOTHING
+
     def units_q(self, unit_field, *roles):
         """Q matching rows whose unit is exactly one where the user holds `roles`."""
         ids = self.unit_ids(*roles)
         return Q(**{f"{unit_field}__in": ids}) if ids else NOTHING
+
+
+PROJECT_GRANT = "project"  # not a role: a row of `_scope_rows` naming a project the user is bound to
+
+
+def _scope_rows(user):
+    """(role, unit id, unit path, unit kind) for each active membership, and ("project", project id, "", "") for
+    each project the user leads or serves on (domain.md §7: the 包联 leader and service team read the project
+    and its problems) — in ONE query, so that a project's visibility tests a list of ids, usually empty, rather
+    than ORing subqueries the database cannot walk an index for."""
+    from django.apps import apps
+    from django.db.models import CharField, F, Value
+
+    def grant(qs, key):
+        return (
+            qs.annotate(
+                r=Value(PROJECT_GRANT, output_field=CharField()),
+                u=F(key),
+                p=Value("", output_field=CharField()),
+                k=Value("", output_field=CharField()),
+            )
+            .values_list("r", "u", "p", "k")
+            .order_by()
+        )
+
+    rows = (
+        user.memberships.filter(active=True, unit__active=True)
+        .annotate(r=F("role"), u=F("unit_id"), p=F("unit__path"), k=F("unit__kind"))
+        .values_list("r", "u", "p", "k")
+        .order_by()
+    )
+    if apps.is_installed("projects"):
+        project = apps.get_model("projects", "Project")
+        member = apps.get_model("projects", "ProjectTeamMember")
+        rows = rows.union(
+            grant(project.objects.filter(leader_id=user.pk), "pk"),
+            grant(member.objects.filter(user_id=user.pk), "project_id"),
+            all=True,
+        )
+    return list(rows)
 
 
 def scope_of(user):

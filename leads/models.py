@@ -135,11 +135,12 @@ class NegativeListEntry(TimeStampedModel):
 
 class LeadQuerySet(ScopedQuerySet):
     def visibility_q(self, scope):
-        shared = LeadShare.objects.filter(scope.subtree_q("unit__path")).values("lead_id")
+        rest = scope.beyond(*READER_ROLES)  # where the owner branch already covers a city, nothing more to OR
+        shared = LeadShare.objects.filter(rest.subtree_q("unit__path")).values("lead_id")
         return (
             scope.subtree_q("owner__path", *READER_ROLES)
-            | scope.subtree_q("reporting_unit__path")
-            | (scope.subtree_q("receiving_unit__path") & Q(status__in=HELD_STATUSES))
+            | rest.subtree_q("reporting_unit__path")
+            | (rest.subtree_q("receiving_unit__path") & Q(status__in=HELD_STATUSES))
             | Q(pk__in=shared)
         )
 

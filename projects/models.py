@@ -70,14 +70,13 @@ class ProjectSettings(TimeStampedModel):
 
 class ProjectQuerySet(ScopedQuerySet):
     def visibility_q(self, scope):
-        user_id = scope.user.pk if scope.user is not None else None
+        rest = scope.beyond(*READER_ROLES)  # where the owner branch already covers a city, nothing more to OR
         return (
             scope.subtree_q("owner__path", *READER_ROLES)
-            | scope.subtree_q("host_unit__path")
-            | scope.subtree_q("responsible_unit__path")
-            | scope.subtree_q("lead__reporting_unit__path")
-            | Q(leader_id=user_id)
-            | Q(pk__in=ProjectTeamMember.objects.filter(user_id=user_id).values("project_id"))
+            | rest.subtree_q("host_unit__path")
+            | rest.subtree_q("responsible_unit__path")
+            | rest.subtree_q("lead__reporting_unit__path")
+            | scope.projects_q("pk")  # led (包联) or served (服务专班) by the user
         )
 
     def editability_q(self, scope):
@@ -400,7 +399,7 @@ class MonthlyProgress(models.Model):
 
 class RoundQuerySet(ScopedQuerySet):
     def visibility_q(self, scope):
-        return scope.subtree_q("owner__path", *READER_ROLES) | scope.subtree_q("host_unit__path")
+        return scope.subtree_q("owner__path", *READER_ROLES) | scope.beyond(*READER_ROLES).subtree_q("host_unit__path")
 
     def editability_q(self, scope):
         return scope.subtree_q("owner__path", Role.OFFICE_STAFF) | scope.subtree_q("host_unit__path", Role.COUNTY_STAFF)

@@ -49,13 +49,16 @@ class ProblemQuerySet(ScopedQuerySet):
     def visibility_q(self, scope):
         from projects.models import Project
 
-        assigned = ProblemAssignment.objects.filter(scope.subtree_q("department__path")).values("problem_id")
-        projects = Project.objects.visible_to(scope.user).values("pk") if scope.by_role else Project.objects.none()
+        # A problem's owner is its project's; where the owner branch already covers a city, the projects,
+        # departments and raising units there add nothing more to OR.
+        rest = scope.beyond(*READER_ROLES)
+        assigned = ProblemAssignment.objects.filter(rest.subtree_q("department__path")).values("problem_id")
+        projects = Project.objects.filter(Project.objects.none().visibility_q(rest)).values("pk")
         return (
             scope.subtree_q("owner__path", *READER_ROLES)
             | Q(pk__in=assigned)
             | Q(project__in=projects)
-            | scope.subtree_q("raised_unit__path")
+            | rest.subtree_q("raised_unit__path")
         )
 
     def editability_q(self, scope):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.attachments import attach_files
 from core.models import AuditAction
+from core.scope import forget_scope
 from organizations.models import User
 
 from ..choices import (
@@ -270,6 +271,8 @@ def set_assignment(
     old, new = audit.changed(before, after)
     new["team"] = [p.pk for p in people]
     audit.record(action=AuditAction.UPDATE, actor=actor, obj=project, before=old, after=new, message=_("包联安排"))
+    for person in (*people_check, actor):  # their scopes name the projects they are bound to: read them afresh
+        forget_scope(person)
     return project
 
 
