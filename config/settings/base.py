@@ -119,6 +119,11 @@ def database_from_env(url=None):
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+    elif db["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: it pays off for long analytical scans, but on a deep list page whose estimated cost crosses
+        # jit_above_cost it spent ~640 ms compiling a query that runs in ~30 ms (docs/performance.md).
+        options = db.setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c jit=off").strip()
     return db
 
 

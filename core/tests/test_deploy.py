@@ -175,3 +175,24 @@ def test_the_demo_user_check_runs_only_with_deploy():
     with override_settings(**PRODUCTION):
         ids = [m.id for m in run_checks(include_deployment_checks=False)]
     assert "core.E001" not in ids
+
+
+def test_postgresql_connections_run_without_jit_and_keep_given_options():
+    """JIT compiled a deep list page's query for ~640 ms to run it in ~30 ms (docs/performance.md): it is off."""
+    from config.settings.base import database_from_env
+
+    db = database_from_env("postgres://zs@db.example:5432/zhaoshang?options=-c%20statement_timeout%3D5000")
+    assert "-c jit=off" in db["OPTIONS"]["options"]
+    assert "statement_timeout=5000" in db["OPTIONS"]["options"]
+    assert database_from_env("postgres://zs@db.example:5432/zhaoshang")["OPTIONS"]["options"] == "-c jit=off"
+    assert "options" not in database_from_env("sqlite:////tmp/zs.sqlite3")["OPTIONS"]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_the_running_postgresql_connection_has_jit_off():
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SHOW jit")
+        assert cur.fetchone()[0] == "off"
