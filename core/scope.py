@@ -12,6 +12,8 @@ from operator import or_
 from django.db import models
 from django.db.models import Q
 
+from .refs import RefsQuerySetMixin
+
 NOTHING = Q(pk__in=[])
 # Records are owned by a city (their `owner`), and every unit a record names — who reported a lead, where it
 # was pushed or shared, a project's host and responsible units, a problem's departments — lies in that city:
@@ -191,7 +193,7 @@ def forget_scope(user):
         del user._zs_scope
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(RefsQuerySetMixin, models.QuerySet):
     """Base for every domain queryset. Subclasses define `visibility_q` and `editability_q`.
 
     Both default to nothing: a model that forgets to define its scope shows nothing,

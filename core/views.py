@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from .paging import DeferredJoinPaginator
 from .scope import scope_of
 
 
@@ -124,7 +125,8 @@ class ScopedListView(RoleRequiredMixin, SingleTableMixin, FilterView):
         return self.model.objects.visible_to(self.request.user)
 
     def get_table_pagination(self, table):
-        return {"per_page": self.per_page}
+        # Deep pages join only their own rows (core.paging).
+        return {"per_page": self.per_page, "paginator_class": DeferredJoinPaginator}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -24,13 +24,14 @@ LEAD_WRITER_ROLES = (Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.COUNTY_STAFF)
 RECEIVING_UNIT_KINDS = (UnitKind.COUNTY, UnitKind.ZONE)
 # The office still owes an answer on these.
 PENDING_STATUSES = (LeadStatus.REPORTED, LeadStatus.RETURNED)
-LIST_RELATED = ("owner", "reporting_unit", "receiving_unit", "investor", "chain", "segment", "pool", "duplicate_of")
+# A row's small reference tables, read beside the page (core.refs) rather than joined: the investor is joined.
+LIST_REFS = ("owner", "reporting_unit", "receiving_unit", "chain", "segment", "pool")
 KEYWORD_SPLIT = re.compile(r"[、,，;；\s/|]+")
 
 
 def leads_for(user):
     """Every lead `user` may see, with what a list row shows."""
-    return Lead.objects.visible_to(user).select_related(*LIST_RELATED)
+    return Lead.objects.visible_to(user).select_related("investor").with_refs(*LIST_REFS)
 
 
 def _overdue_flag(queryset, today=None):

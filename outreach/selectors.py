@@ -94,7 +94,8 @@ def _attachments():
 
 
 def visits_for(user):
-    return Visit.objects.visible_to(user).select_related("unit", "company", "chain", "contact", "created_by")
+    # The unit, chain and person are small tables, read beside the page (core.refs) rather than joined.
+    return Visit.objects.visible_to(user).select_related("company", "contact").with_refs("unit", "chain", "created_by")
 
 
 def inspections_for(user):

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import DateColumn
+
 from . import selectors
 from .choices import ProblemStatus
 from .models import Meeting, Problem
@@ -39,7 +41,8 @@ def with_overdue_flag(problems, today=None):
 
 
 def list_queryset(problems):
-    return with_overdue_flag(problems.select_related("category", "project", "company", "lead_department"))
+    # The category and lead department are small tables, read beside the page (core.refs) rather than joined.
+    return with_overdue_flag(problems.select_related("project", "company").with_refs("category", "lead_department"))
 
 
 def status_badge(problem):
@@ -70,8 +73,8 @@ class ProblemTable(tables.Table):
     lead_department = tables.Column(
         verbose_name=_("牵头部门"), accessor="lead_department__name", order_by=("lead_department__path",), default="—"
     )
-    raised_on = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("提出日期"))
-    due_on = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("办理期限"), default="—")
+    raised_on = DateColumn(format=DATE_FORMAT, verbose_name=_("提出日期"))
+    due_on = DateColumn(format=DATE_FORMAT, verbose_name=_("办理期限"), default="—")
     flags = tables.Column(verbose_name=_("标记"), empty_values=(), orderable=False)
 
     class Meta:
@@ -98,7 +101,7 @@ def meeting_list_queryset(meetings, user):
 
 
 class MeetingTable(tables.Table):
-    held_on = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("日期"))
+    held_on = DateColumn(format=DATE_FORMAT, verbose_name=_("日期"))
     title = tables.Column(verbose_name=_("会议名称"), linkify=True)
     kind = tables.Column(verbose_name=_("类型"))
     host_unit = tables.Column(verbose_name=_("主办单位"), accessor="host_unit__name", order_by=("host_unit__path",))

@@ -55,7 +55,8 @@ ACTION_RIGHTS = {
 }
 # Roles that enter projects and hold rounds (the service then checks for which county or zone).
 ENTERING_ROLES = (Role.OFFICE_STAFF, Role.COUNTY_STAFF)
-LIST_SELECT_RELATED = ("owner", "host_unit", "chain", "segment", "responsible_unit")
+# Small reference tables, read beside the page (core.refs) rather than joined.
+LIST_REFS = ("owner", "host_unit", "chain", "segment", "responsible_unit")
 TRUE_VALUES = ("1", "true", "yes", "True")
 
 
@@ -81,7 +82,8 @@ def project_action(input_serializer, summary, description="", code=200):
 def detail_queryset(queryset, user):
     """Everything the project page shows, fetched in a fixed number of queries."""
     return (
-        queryset.select_related(*LIST_SELECT_RELATED, "lead", "predecessor")
+        queryset.select_related("lead", "predecessor")
+        .with_refs(*LIST_REFS)
         .prefetch_related(
             "investors",
             "attachments",
@@ -149,7 +151,7 @@ class ProjectViewSet(ScopedModelViewSet):
         user = self.request.user
         queryset = selectors.projects_for(user)
         if self.action == "list":
-            return queryset.select_related(*LIST_SELECT_RELATED).prefetch_related("investors")
+            return queryset.with_refs(*LIST_REFS).prefetch_related("investors")
         return detail_queryset(queryset, user)
 
     def get_serializer_class(self):

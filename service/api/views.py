@@ -36,7 +36,9 @@ from ..models import Decision, Meeting, Problem, ProblemAssignment, ProblemCateg
 from . import serializers as s
 
 TRUE_VALUES = ("1", "true", "yes", "True")
-LIST_SELECT_RELATED = ("owner", "category", "project", "company", "raised_unit", "lead_department")
+LIST_SELECT_RELATED = ("project", "company")
+# Small reference tables, read beside the page (core.refs) rather than joined.
+LIST_REFS = ("owner", "category", "raised_unit", "lead_department")
 # Roles that raise problems and hold meetings (the service then checks for which city or unit).
 RAISING_ROLES = (Role.OFFICE_STAFF, Role.COUNTY_STAFF, Role.DEPARTMENT_STAFF, Role.TEAM_LEADER, Role.TEAM_MEMBER)
 MEETING_ROLES = (Role.OFFICE_STAFF, Role.COUNTY_STAFF, Role.DEPARTMENT_STAFF)
@@ -129,15 +131,19 @@ class ProblemViewSet(ServiceCreateMixin, ScopedReadOnlyViewSet):
             queryset = selectors.supervision(user).order_by(F("due_on").asc(nulls_last=True), "id")
         else:
             queryset = selectors.problems_for(user).order_by("-raised_on", "-id")
-        return queryset.select_related(*LIST_SELECT_RELATED)
+        return queryset.select_related(*LIST_SELECT_RELATED).with_refs(*LIST_REFS)
 
     @staticmethod
     def detail_queryset(queryset):
         """Everything a problem's page shows, in a fixed number of queries however long its timeline."""
-        return queryset.select_related(*LIST_SELECT_RELATED, "meeting", "raised_by").prefetch_related(
-            "attachments",
-            Prefetch("assignments", queryset=ProblemAssignment.objects.select_related("department")),
-            Prefetch("events", queryset=ProblemEvent.objects.select_related("actor", "unit").order_by("at", "id")),
+        return (
+            queryset.select_related(*LIST_SELECT_RELATED, "meeting", "raised_by")
+            .with_refs(*LIST_REFS)
+            .prefetch_related(
+                "attachments",
+                Prefetch("assignments", queryset=ProblemAssignment.objects.select_related("department")),
+                Prefetch("events", queryset=ProblemEvent.objects.select_related("actor", "unit").order_by("at", "id")),
+            )
         )
 
     def get_serializer_class(self):
@@ -320,7 +326,10 @@ class MeetingViewSet(ServiceCreateMixin, ScopedReadOnlyViewSet):
             Prefetch("projects", queryset=Project.objects.visible_to(user).order_by("id"), to_attr="visible_projects"),
             Prefetch(
                 "problems",
-                queryset=selectors.problems_for(user).select_related(*LIST_SELECT_RELATED).order_by("id"),
+                queryset=selectors.problems_for(user)
+                .select_related(*LIST_SELECT_RELATED)
+                .with_refs(*LIST_REFS)
+                .order_by("id"),
                 to_attr="visible_problems",
             ),
         )
