@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import DateColumn, DateTimeColumn
 from outreach.tables import company_link
 
 from . import rules, selectors
@@ -64,7 +65,7 @@ def effective_badge(lead, reasons):
 
 
 class LeadTable(tables.Table):
-    collected_date = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("收集日期"))
+    collected_date = DateColumn(format=DATE_FORMAT, verbose_name=_("收集日期"))
     name = tables.Column(verbose_name=_("线索名称"), linkify=True)
     investor = tables.Column(verbose_name=_("投资方"), accessor="investor__name", default="—")
     estimated_amount = tables.Column(verbose_name=_("拟投资额（万元）"), default="—")
@@ -126,8 +127,8 @@ class LeadTable(tables.Table):
 class QueueTable(LeadTable):
     """The office's assessment queue: the deadline first, and why a lead is or is not effective."""
 
-    assess_due = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("研判截止"), default="—")
-    feedback_due = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("反馈截止"), default="—")
+    assess_due = DateColumn(format=DATE_FORMAT, verbose_name=_("研判截止"), default="—")
+    feedback_due = DateColumn(format=DATE_FORMAT, verbose_name=_("反馈截止"), default="—")
     is_effective = tables.Column(verbose_name=_("实效线索"), empty_values=(), orderable=False)
 
     class Meta(LeadTable.Meta):
@@ -161,7 +162,7 @@ class QueueTable(LeadTable):
 class IncomingTable(LeadTable):
     """A county's incoming leads: when pushed, graded how, with what opinion."""
 
-    dispatched_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("推送时间"))
+    dispatched_at = DateTimeColumn(format="Y-m-d H:i", verbose_name=_("推送时间"))
     opinion = tables.Column(verbose_name=_("研判意见"), default="—", orderable=False)
 
     class Meta(LeadTable.Meta):

@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import DateColumn
+
 from .models import Inspection, OutboundTrip, PromotionEvent, Stationing, Visit
 
 DATE_FORMAT = "Y-m-d"
@@ -36,7 +38,7 @@ def short(text, n=30):
 
 
 class VisitTable(tables.Table):
-    visit_date = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("走访日期"), linkify=True)
+    visit_date = DateColumn(format=DATE_FORMAT, verbose_name=_("走访日期"), linkify=True)
     unit = tables.Column(verbose_name=_("走访单位"), accessor="unit__name", order_by=("unit__path",))
     company = tables.Column(verbose_name=_("企业名称"), accessor="company__name")
     chain = tables.Column(verbose_name=_("所属产业链"), accessor="chain__name", default="—")
@@ -76,7 +78,7 @@ class VisitTable(tables.Table):
 
 
 class InspectionTable(tables.Table):
-    inspection_date = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("考察日期"), linkify=True)
+    inspection_date = DateColumn(format=DATE_FORMAT, verbose_name=_("考察日期"), linkify=True)
     company = tables.Column(verbose_name=_("企业名称"), accessor="company__name")
     unit = tables.Column(verbose_name=_("邀请单位"), accessor="unit__name", order_by=("unit__path",))
     host_units = tables.Column(verbose_name=_("考察县区/开发区"), empty_values=(), orderable=False)
@@ -105,7 +107,7 @@ class InspectionTable(tables.Table):
 
 
 class EventTable(tables.Table):
-    event_date = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("举办日期"))
+    event_date = DateColumn(format=DATE_FORMAT, verbose_name=_("举办日期"))
     title = tables.Column(verbose_name=_("推介会名称"), linkify=True)
     unit = tables.Column(verbose_name=_("主办单位"), accessor="unit__name", order_by=("unit__path",))
     place = tables.Column(verbose_name=_("举办地点"))
@@ -124,8 +126,8 @@ class EventTable(tables.Table):
 
 
 class TripTable(tables.Table):
-    start_date = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("出发日期"), linkify=True)
-    end_date = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("返回日期"))
+    start_date = DateColumn(format=DATE_FORMAT, verbose_name=_("出发日期"), linkify=True)
+    end_date = DateColumn(format=DATE_FORMAT, verbose_name=_("返回日期"))
     days = tables.Column(verbose_name=_("天数"), empty_values=(), orderable=False)
     unit = tables.Column(verbose_name=_("单位"), accessor="unit__name", order_by=("unit__path",))
     leader = tables.Column(verbose_name=_("带队领导"), empty_values=(), order_by=("leader_name",))
@@ -151,8 +153,8 @@ class StationingTable(tables.Table):
     person = tables.Column(verbose_name=_("人员"), accessor="person__name", linkify=False)
     unit = tables.Column(verbose_name=_("单位"), accessor="unit__name", order_by=("unit__path",))
     place = tables.Column(verbose_name=_("驻点地"))
-    start_date = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("开始日期"), linkify=True)
-    end_date = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("结束日期"))
+    start_date = DateColumn(format=DATE_FORMAT, verbose_name=_("开始日期"), linkify=True)
+    end_date = DateColumn(format=DATE_FORMAT, verbose_name=_("结束日期"))
     days = tables.Column(verbose_name=_("天数"))
 
     class Meta:

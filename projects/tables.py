@@ -11,6 +11,8 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import DateColumn
+
 from .choices import Stage
 from .models import Project, Round
 
@@ -54,9 +56,9 @@ class ProjectTable(tables.Table):
     investor_names = tables.Column(verbose_name=_("投资方"), default="—", orderable=False)
     stage = tables.Column(verbose_name=_("阶段"))
     total_investment = tables.Column(verbose_name=_("总投资（亿元）"), attrs={"td": {"class": "text-end"}})
-    signed_on = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("签约日期"), default="—")
+    signed_on = DateColumn(format=DATE_FORMAT, verbose_name=_("签约日期"), default="—")
     leader_name = tables.Column(verbose_name=_("包联领导"), default="—")
-    last_progress_month = tables.DateColumn(format="Y-m", verbose_name=_("最近进展"), default="—")
+    last_progress_month = DateColumn(format="Y-m", verbose_name=_("最近进展"), default="—")
     flags = tables.Column(verbose_name=_("标记"), empty_values=(), orderable=False)
 
     class Meta:
@@ -99,7 +101,7 @@ class ProjectTable(tables.Table):
 class RoundTable(tables.Table):
     name = tables.Column(verbose_name=_("活动名称"), linkify=True)
     host_unit = tables.Column(verbose_name=_("举办单位"), accessor="host_unit__name", order_by=("host_unit__path",))
-    held_on = tables.DateColumn(format=DATE_FORMAT, verbose_name=_("日期"))
+    held_on = DateColumn(format=DATE_FORMAT, verbose_name=_("日期"))
     level = tables.Column(verbose_name=_("级别"))
     signed_count = tables.Column(verbose_name=_("签约一批"), attrs={"td": {"class": "text-end"}})
     started_count = tables.Column(verbose_name=_("开工一批"), attrs={"td": {"class": "text-end"}})
