@@ -96,10 +96,12 @@ def issuer_of(city):
 def city_totals(city, start, end):
     """{indicator: {label, month, ytd}} for the city: the month and January to the month's end."""
     year_start = datetime.date(start.year, 1, 1)
-    out = {}
+    out, memo = {}, {}
     for indicator in CITY_INDICATORS:
-        month = target_selectors.unit_counts(indicator, start, end, [city], city.pk)[city.pk]
-        ytd = target_selectors.unit_counts(indicator, year_start, end, [city], city.pk)[city.pk]
+        counted = target_selectors.unit_counts_by_period(
+            indicator, [(start, end), (year_start, end)], [city], city.pk, memo
+        )
+        month, ytd = counted[(start, end)][city.pk], counted[(year_start, end)][city.pk]
         show = yi if indicator in YI_INDICATORS else number
         out[indicator.value] = {"label": str(indicator.label), "month": show(month), "ytd": show(ytd)}
     # The amounts are printed in 亿元, whatever the indicator's own label says.

@@ -54,12 +54,16 @@ def _sum_under(rows, targets, owner_of=None):
     return out
 
 
-def _unit_counts(indicator, start, end, targets):
-    """{target.pk: reached} for unit targets of one indicator and period, in one grouped query."""
-    return _unit_counts_by_period(indicator, {(start, end): targets})
+def _settings(memo, key, owners, read):
+    """A city's counting rules, read once per call of `reached` / `unit_counts_by_period` (`memo`), not per
+    indicator."""
+    found = memo.get(key)
+    if found is None or not owners <= found[0]:
+        found = memo[key] = (frozenset(owners), read(owners))
+    return found[1]
 
 
-def _unit_counts_by_period(indicator, periods):
+def _unit_counts_by_period(indicator, periods, memo=None):
     """{target.pk: reached} for unit targets of one indicator, `periods` mapping (start, end) to its targets.
 
     One grouped query for all the periods: the records are grouped by the unit(s) they are credited to (a few
@@ -74,6 +78,7 @@ def _unit_counts_by_period(indicator, periods):
     periods = {period: group for period, group in periods.items() if group}
     if not periods:
         return {}
+    memo = {} if memo is None else memo
     spans = list(periods)
     lo, hi = min(s for s, _e in spans), max(e for _s, e in spans)
     owners = {t.owner_id for group in periods.values() for t in group}
@@ -105,7 +110,9 @@ def _unit_counts_by_period(indicator, periods):
         rows = base.order_by().values_list("unit__path").annotate(**aggregates(partial(Count, "id"), date_field))
         return per_period(((path, None, *values) for path, *values in rows), 2)
     if indicator == Indicator.EFFECTIVE_LEADS:
-        settings_by_owner = {s.owner_id: s for s in LeadSettings.objects.filter(owner_id__in=owners)}
+        settings_by_owner = _settings(
+            memo, "leads", owners, lambda ids: {s.owner_id: s for s in LeadSettings.objects.filter(owner_id__in=ids)}
+        )
         base = with_effective_for(
             Lead.objects.counted().filter(owner_id__in=owners, collected_date__range=(lo, hi)), settings_by_owner
         ).filter(is_effective=True)
@@ -130,7 +137,7 @@ def _unit_counts_by_period(indicator, periods):
         Indicator.STARTED_PROJECTS: "started_on",
         Indicator.PRODUCING_PROJECTS: "producing_on",
     }[indicator]
-    mins = _min_amounts(owners)
+    mins = _settings(memo, "projects", owners, _min_amounts)
     counted = Q()
     for owner_id in owners:
         counted |= Q(owner_id=owner_id, total_investment__gte=mins.get(owner_id, 0))
@@ -144,10 +151,22 @@ def _unit_counts_by_period(indicator, periods):
 
 def unit_counts(indicator, start, end, units, owner_id):
     """{unit.pk: reached} for units of one city, by the same rules as a target of theirs: one aggregate query."""
+    return unit_counts_by_period(indicator, [(start, end)], units, owner_id)[(start, end)]
+
+
+def unit_counts_by_period(indicator, spans, units, owner_id, memo=None):
+    """{(start, end): {unit.pk: reached}} for units of one city over several periods (a month and the year to
+    date, say): one aggregate query for all of them. Pass the same `memo` dict to several calls to read the
+    city's counting rules once."""
     from types import SimpleNamespace
 
-    stand_ins = [SimpleNamespace(pk=unit.pk, unit=unit, owner_id=owner_id) for unit in units]
-    return _unit_counts(Indicator(indicator), start, end, stand_ins) if stand_ins else {}
+    spans = list(dict.fromkeys(spans))
+    periods = {
+        span: [SimpleNamespace(pk=(j, unit.pk), unit=unit, owner_id=owner_id) for unit in units]
+        for j, span in enumerate(spans)
+    }
+    counted = _unit_counts_by_period(Indicator(indicator), periods, memo) if units else {}
+    return {span: {unit.pk: counted.get((j, unit.pk), ZERO) for unit in units} for j, span in enumerate(spans)}
 
 
 def _person_counts(indicator, start, end, targets):
@@ -183,9 +202,9 @@ def reached(targets):
             people.setdefault((target.indicator, target.start, target.end), []).append(target)
         else:
             units.setdefault(target.indicator, {}).setdefault((target.start, target.end), []).append(target)
-    out = {}
+    out, memo = {}, {}
     for indicator, periods in units.items():
-        out.update(_unit_counts_by_period(Indicator(indicator), periods))
+        out.update(_unit_counts_by_period(Indicator(indicator), periods, memo))
     for (indicator, start, end), group in people.items():
         out.update(_person_counts(Indicator(indicator), start, end, group))
     return out
