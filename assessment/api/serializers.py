@@ -4,6 +4,7 @@ service with the scheme (weights summing to 100), never one by one."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import InputSerializer, text
 
 from ..choices import Rule, Subjects
@@ -11,8 +12,8 @@ from ..models import PeriodLock, Scheme, SchemeItem
 
 
 class SchemeItemSerializer(serializers.ModelSerializer):
-    indicator_label = serializers.CharField(source="get_indicator_display", read_only=True)
-    rule_label = serializers.CharField(source="get_rule_display", read_only=True)
+    indicator_label = ChoiceLabelField("indicator")
+    rule_label = ChoiceLabelField("rule")
 
     class Meta:
         model = SchemeItem
@@ -24,7 +25,7 @@ class SchemeSerializer(serializers.ModelSerializer):
     """A scheme: whom it ranks, its period, its weighted indicators, and the periods already locked."""
 
     owner_name = serializers.CharField(source="owner.name", read_only=True)
-    subjects_label = serializers.CharField(source="get_subjects_display", read_only=True)
+    subjects_label = ChoiceLabelField("subjects")
     items = SchemeItemSerializer(many=True, read_only=True)
     locked_periods = serializers.SerializerMethodField()
 

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import InputSerializer, text
 
 from ..models import Bulletin
@@ -12,7 +13,7 @@ class BulletinSerializer(serializers.ModelSerializer):
     """A bulletin: its month and version, its state and progress while generated, then its fixed figures."""
 
     owner_name = serializers.CharField(source="owner.name", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
     published = serializers.BooleanField(source="is_published", read_only=True)
     download_url = serializers.SerializerMethodField()
     page_url = serializers.SerializerMethodField()

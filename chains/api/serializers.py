@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import InputSerializer, VisiblePrimaryKeyRelatedField, ref, text
 from enterprises.models import Company
 from organizations.models import Unit, User
@@ -46,7 +47,7 @@ class ClusterSerializer(serializers.ModelSerializer):
 class ChainSegmentSerializer(serializers.ModelSerializer):
     """A segment inside a chain's output."""
 
-    position_display = serializers.CharField(source="get_position_display", read_only=True)
+    position_display = ChoiceLabelField("position")
 
     class Meta:
         model = ChainSegment
@@ -69,7 +70,7 @@ class SegmentSerializer(ChainSegmentSerializer):
 class ChainLeaderSerializer(serializers.ModelSerializer):
     company_name = serializers.CharField(source="company.name", read_only=True)
     kind = LeaderKindField(read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
 
     class Meta:
         model = ChainLeader

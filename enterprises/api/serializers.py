@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import InputSerializer, VisiblePrimaryKeyRelatedField
 
 from .. import selectors
@@ -42,9 +43,9 @@ class CompanyMatchSerializer(serializers.ModelSerializer):
 
 
 class CompanySerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
-    size_display = serializers.CharField(source="get_size_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
+    category_display = ChoiceLabelField("category")
+    size_display = ChoiceLabelField("size")
     location = serializers.CharField(read_only=True, help_text="所在省份和城市")
     segments = serializers.SerializerMethodField()
     chains = serializers.SerializerMethodField()

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chains.models import ChainSegment, IndustryChain
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import AmountField as TypedAmountField
 from core.api.viewsets import InputSerializer, VisiblePrimaryKeyRelatedField, ref, text
 from enterprises.models import Company
@@ -35,14 +36,14 @@ class LeadSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     reporting_unit_name = serializers.CharField(source="reporting_unit.name", read_only=True)
     reporters = PersonBriefSerializer(many=True, read_only=True)
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    source_display = ChoiceLabelField("source")
     investor_name = serializers.CharField(source="investor.name", read_only=True, default="")
     estimated_amount = serializers.DecimalField(
         max_digits=14, decimal_places=4, read_only=True, help_text="拟投资额（万元）"
     )
     chain_name = serializers.CharField(source="chain.name", read_only=True, default="")
     segment_name = serializers.CharField(source="segment.name", read_only=True, default="")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
     pool_name = serializers.CharField(source="pool.name", read_only=True)
     receiving_unit_name = serializers.CharField(source="receiving_unit.name", read_only=True, default="")
     is_effective = serializers.BooleanField(read_only=True, default=None)
@@ -189,7 +190,7 @@ class LeadConflictSerializer(serializers.ModelSerializer):
 
     # Plain text, not an enum: two enums both named "status" (the lead's and this) would collide in the schema.
     status = serializers.CharField(read_only=True, help_text="open 待裁定；decided 已裁定")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
     company_name = serializers.CharField(source="company.name", read_only=True)
     lead = serializers.SerializerMethodField()
     lead_name = serializers.SerializerMethodField()
@@ -419,7 +420,7 @@ class LeadPoolSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     # Plain text, not an enum: several models have a "kind" and their enums would collide in the schema.
     kind = serializers.CharField(read_only=True, help_text=POOL_KIND_HELP)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     lead_count = serializers.IntegerField(read_only=True, default=None, help_text="库中线索数（含重复线索）")
 
     class Meta:

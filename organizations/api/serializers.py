@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import ChoiceListField, InputSerializer, VisiblePrimaryKeyRelatedField
 from core.masking import can_see_contacts, phone_for
 
@@ -28,7 +29,7 @@ def mask_email(email):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     target_regions = serializers.ListField(child=serializers.ChoiceField(choices=TargetRegion.choices), read_only=True)
     target_region_labels = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -54,7 +55,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
 class MembershipSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceLabelField("role")
 
     class Meta:
         model = Membership

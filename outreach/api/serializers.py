@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chains.models import IndustryChain
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import InputSerializer, VisiblePrimaryKeyRelatedField
 from core.masking import mask_phone
 from core.scope import scope_of
@@ -63,7 +64,7 @@ class VisitSerializer(LedgerSerializer):
     company_credit_code = serializers.CharField(source="company.credit_code", read_only=True)
     company_category = serializers.CharField(source="company.category", read_only=True)
     chain_name = serializers.CharField(source="chain.name", read_only=True, default="")
-    way_display = serializers.CharField(source="get_way_display", read_only=True)
+    way_display = ChoiceLabelField("way")
     visitors = PersonBriefSerializer(many=True, read_only=True)
     contact_phone = serializers.SerializerMethodField()
 

@@ -21,6 +21,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chains.models import ChainSegment, IndustryChain
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import AmountField as TypedAmountField
 from core.api.viewsets import InputSerializer, VisiblePrimaryKeyRelatedField, ref, text
 from core.scope import scope_of
@@ -85,9 +86,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     host_unit_name = serializers.CharField(source="host_unit.name", read_only=True)
     investors = CompanyBriefSerializer(many=True, read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
-    verified_stage_display = serializers.CharField(source="get_verified_stage_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
+    stage_display = ChoiceLabelField("stage")
+    verified_stage_display = ChoiceLabelField("verified_stage")
     pending = serializers.BooleanField(read_only=True, help_text="阶段变更尚待核验（核验后才计入统计）")
     chain_name = serializers.CharField(source="chain.name", read_only=True, default="")
     segment_name = serializers.CharField(source="segment.name", read_only=True, default="")
@@ -165,7 +166,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
 
 
 class DutySerializer(serializers.ModelSerializer):
-    duty_display = serializers.CharField(source="get_duty_display", read_only=True)
+    duty_display = ChoiceLabelField("duty")
     unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
 
     class Meta:
@@ -179,10 +180,10 @@ class StageChangeSerializer(serializers.ModelSerializer):
 
     project_name = serializers.CharField(source="project.name", read_only=True)
     host_unit_name = serializers.CharField(source="project.host_unit.name", read_only=True)
-    from_stage_display = serializers.CharField(source="get_from_stage_display", read_only=True)
-    to_stage_display = serializers.CharField(source="get_to_stage_display", read_only=True)
-    evidence_kind_display = serializers.CharField(source="get_evidence_kind_display", read_only=True)
-    verification_display = serializers.CharField(source="get_verification_display", read_only=True)
+    from_stage_display = ChoiceLabelField("from_stage")
+    to_stage_display = ChoiceLabelField("to_stage")
+    evidence_kind_display = ChoiceLabelField("evidence_kind")
+    verification_display = ChoiceLabelField("verification")
     actor_name = serializers.SerializerMethodField()
     verified_by_name = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -269,7 +270,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 
 class AmendmentSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -289,7 +290,7 @@ class ProjectRoundSerializer(serializers.ModelSerializer):
     round = serializers.IntegerField(source="round_id", read_only=True)
     round_name = serializers.CharField(source="round.name", read_only=True)
     held_on = serializers.DateField(source="round.held_on", read_only=True)
-    batch_display = serializers.CharField(source="get_batch_display", read_only=True)
+    batch_display = ChoiceLabelField("batch")
 
     class Meta:
         model = RoundEntry
@@ -317,7 +318,7 @@ class ProjectDetailSerializer(ProjectSerializer):
     lead_name = serializers.SerializerMethodField()
     predecessor = serializers.SerializerMethodField(help_text="延续的项目ID（仅当您可查看时给出）")
     predecessor_name = serializers.SerializerMethodField()
-    signing_form_display = serializers.CharField(source="get_signing_form_display", read_only=True)
+    signing_form_display = ChoiceLabelField("signing_form")
     team = TeamMemberSerializer(many=True, read_only=True)
     duties = DutySerializer(many=True, read_only=True)
     stage_changes = ProjectStageChangeSerializer(many=True, read_only=True)
@@ -414,7 +415,7 @@ class RoundSerializer(serializers.ModelSerializer):
 
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     host_unit_name = serializers.CharField(source="host_unit.name", read_only=True)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = ChoiceLabelField("level")
     signed_count = serializers.IntegerField(read_only=True, default=None, help_text="签约一批项目数")
     started_count = serializers.IntegerField(read_only=True, default=None, help_text="开工一批项目数")
     producing_count = serializers.IntegerField(read_only=True, default=None, help_text="投产一批项目数")
@@ -445,7 +446,7 @@ class RoundSerializer(serializers.ModelSerializer):
 class RoundEntrySerializer(serializers.ModelSerializer):
     """A project listed in a round, with where it stands now."""
 
-    batch_display = serializers.CharField(source="get_batch_display", read_only=True)
+    batch_display = ChoiceLabelField("batch")
     project_name = serializers.CharField(source="project.name", read_only=True)
     stage = serializers.CharField(source="project.stage", read_only=True, help_text="项目当前阶段")
     stage_display = serializers.CharField(source="project.get_stage_display", read_only=True)

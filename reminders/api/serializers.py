@@ -4,6 +4,7 @@ its token."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import ChoiceListField, InputSerializer, ref, text
 from organizations.models import Unit
 
@@ -13,7 +14,7 @@ from ..models import Channel, Notification
 
 class NotificationSerializer(serializers.ModelSerializer):
     kind_label = serializers.SerializerMethodField()
-    severity_label = serializers.CharField(source="get_severity_display", read_only=True)
+    severity_label = ChoiceLabelField("severity")
     is_read = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -40,7 +41,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class ChannelSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
     webhook_url = serializers.CharField(source="masked_url", read_only=True)
     has_secret = serializers.SerializerMethodField()
 

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import InputSerializer, ref, text
 from organizations.models import Unit
 
@@ -19,8 +20,8 @@ class TeamReportSerializer(serializers.ModelSerializer):
     """A report: its period, text, the counts its draft was made from (figures), and where it stands."""
 
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
+    status_label = ChoiceLabelField("status")
     period_label = serializers.SerializerMethodField()
     due = serializers.SerializerMethodField()
     submitted_by_name = serializers.SerializerMethodField()

@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import InputSerializer, VisiblePrimaryKeyRelatedField, ref, text
 from core.masking import mask_phone
 from enterprises.models import Company
@@ -41,11 +42,11 @@ class ProblemSerializer(serializers.ModelSerializer):
 
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
-    urgency_display = serializers.CharField(source="get_urgency_display", read_only=True)
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    escalated_display = serializers.CharField(source="get_escalated_display", read_only=True)
-    satisfaction_display = serializers.CharField(source="get_satisfaction_display", read_only=True, default="")
+    urgency_display = ChoiceLabelField("urgency")
+    source_display = ChoiceLabelField("source")
+    status_display = ChoiceLabelField("status")
+    escalated_display = ChoiceLabelField("escalated")
+    satisfaction_display = ChoiceLabelField("satisfaction", default="")
     project_name = serializers.CharField(source="project.name", read_only=True, default="")
     company_name = serializers.CharField(source="company.name", read_only=True, default="")
     raised_unit_name = serializers.CharField(source="raised_unit.name", read_only=True, default="")
@@ -120,7 +121,7 @@ class ProblemAssignmentSerializer(serializers.ModelSerializer):
 
 
 class ProblemEventSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     actor_name = serializers.SerializerMethodField()
     unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
 
@@ -237,7 +238,7 @@ def with_links(row, params):
 
 class MeetingSerializer(serializers.ModelSerializer):
     host_unit_name = serializers.CharField(source="host_unit.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     problem_count = serializers.IntegerField(read_only=True, help_text="会上提出、您可查看的问题数")
     decision_count = serializers.IntegerField(read_only=True, help_text="议定事项数")
     open_decision_count = serializers.IntegerField(read_only=True, help_text="未完成的议定事项数")

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import ChoiceLabelField
 from core.api.viewsets import AmountField, InputSerializer, VisiblePrimaryKeyRelatedField, ref, text
 from organizations.models import Unit, User
 
@@ -13,7 +14,7 @@ from ..models import Target
 class TargetSerializer(serializers.ModelSerializer):
     """A target and its progress: reached, share of the value (%), share of the period gone (%), behind."""
 
-    indicator_label = serializers.CharField(source="get_indicator_display", read_only=True)
+    indicator_label = ChoiceLabelField("indicator")
     unit_name = serializers.SerializerMethodField()
     person_name = serializers.SerializerMethodField()
     reached = serializers.SerializerMethodField()
